@@ -137,6 +137,8 @@ class Draft(Listing):
     card_message_id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    approved_at: datetime | None = None
+    published_at: datetime | None = None
 
     def listing(self) -> Listing:
         return Listing.model_validate(self.model_dump(include=set(Listing.model_fields)))
@@ -159,6 +161,7 @@ class Batch(BaseModel):
     chat_id: int | None = None
     progress_message_id: int | None = None
     created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 class Progress(BaseModel):

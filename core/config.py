@@ -62,6 +62,7 @@ class Settings(BaseSettings):
 
     # Bot
     album_quiet_seconds: float = Field(3.0, gt=0, le=120)
+    card_interval_seconds: float = Field(1.0, ge=0, le=10)
     max_batch_photos: int = Field(500, ge=1, le=2000)
 
     @field_validator("allowed_user_ids", mode="before")

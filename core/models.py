@@ -143,6 +143,11 @@ class Draft(Listing):
     def listing(self) -> Listing:
         return Listing.model_validate(self.model_dump(include=set(Listing.model_fields)))
 
+    def with_listing(self, listing: Listing, **changes: object) -> Draft:
+        """Return a copy carrying the listing's fields (and any other changes)."""
+        fields = {name: getattr(listing, name) for name in Listing.model_fields}
+        return self.model_copy(update={**fields, **changes})
+
 
 class Batch(BaseModel):
     """Photos that arrived together, analysed as one unit."""

@@ -612,6 +612,16 @@ class Store:
         row = await self._fetchone(f"SELECT COUNT(*) FROM drafts {where}", params)
         return int(row[0]) if row else 0
 
+    async def draft_by_card(self, chat_id: int, message_id: int, user_id: int) -> Draft | None:
+        """Return the user's draft whose card is this message, or None."""
+        async with self._lock:
+            drafts = await _load_drafts(
+                self._db,
+                "WHERE card_chat_id = ? AND card_message_id = ? AND user_id = ?",
+                (chat_id, message_id, user_id),
+            )
+        return drafts[0] if drafts else None
+
     async def batch_drafts(self, batch_id: int) -> list[Draft]:
         """Return the drafts made from a batch, in the order they were written."""
         async with self._lock:

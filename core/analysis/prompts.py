@@ -7,7 +7,7 @@ API can cache; everything that varies (photos, hints, listings) goes in the user
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from core.catalog import categories
@@ -177,9 +177,19 @@ def correct_system(language: str) -> str:
     )
 
 
-def correct_user(listing: Mapping[str, Any], violations: Iterable[str]) -> str:
-    """Return the user message listing the problems to fix."""
-    problems = "\n".join(f"- {v}: {_VIOLATION_HINTS.get(v, v)}" for v in violations)
+def correct_user(
+    listing: Mapping[str, Any],
+    violations: Iterable[str],
+    details: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """Return the user message listing the problems to fix, with what was found where known."""
+    details = details or {}
+
+    def line(v: str) -> str:
+        found = "".join(f' found: "{d}"' for d in details.get(v, ()))
+        return f"- {v}: {_VIOLATION_HINTS.get(v, v)}{found}"
+
+    problems = "\n".join(line(v) for v in violations)
     return f"{_listing_block(listing)}\nProblems to fix:\n{problems}"
 
 

@@ -34,3 +34,19 @@ def image_tokens(width: int, height: int, detail: Detail) -> int:
     w, h = w * shrink, h * shrink
     tiles = math.ceil(round(w, 6) / TILE_SIDE) * math.ceil(round(h, 6) / TILE_SIDE)
     return LOW_DETAIL_TOKENS + TILE_TOKENS * tiles
+
+
+# USD per million tokens (input, output), from OpenAI's price list; unknown models use gpt-4o's.
+PRICES_PER_MILLION = {
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+}
+
+
+def estimate_cost_usd(model: str, prompt_tokens: int, completion_tokens: int) -> float:
+    """Return an estimate of what these tokens cost on OpenAI, for the seller's statistics."""
+    key = max((k for k in PRICES_PER_MILLION if model.startswith(k)), key=len, default="gpt-4o")
+    price_in, price_out = PRICES_PER_MILLION[key]
+    return (prompt_tokens * price_in + completion_tokens * price_out) / 1_000_000

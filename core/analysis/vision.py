@@ -9,7 +9,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
@@ -231,14 +231,19 @@ class VisionAnalyser:
         return await self._structured(messages, DraftOut, "draft")
 
     async def correct(
-        self, listing: Listing, violations: list[str], *, language: str
+        self,
+        listing: Listing,
+        violations: list[str],
+        *,
+        language: str,
+        details: Mapping[str, Sequence[str]] | None = None,
     ) -> tuple[DraftOut, Usage]:
         """Ask for the listing with the quality gates' violations fixed (text only, no photos)."""
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": prompts.correct_system(language)},
             {
                 "role": "user",
-                "content": prompts.correct_user(listing_for_prompt(listing), violations),
+                "content": prompts.correct_user(listing_for_prompt(listing), violations, details),
             },
         ]
         return await self._structured(messages, DraftOut, "correction")

@@ -541,9 +541,15 @@ def _default_correction(received: ReceivedRequest) -> dict[str, Any]:
     """Return the listing with emoji removed, the title cut to 70 and 5+ description lines."""
     language = _language(received)
     listing = _listing_in(received)
+    # Like a model that follows the instructions: drop the phrases it was told were found.
+    found = [f for text in received.user_texts for f in re.findall(r'found: "([^"]+)"', text)]
+    banned = re.compile("|".join(map(re.escape, found)), re.IGNORECASE) if found else None
 
     def clean(text: str) -> str:
-        return re.sub(r"\s{2,}", " ", _EMOJI.sub("", text)).strip()
+        text = _EMOJI.sub("", text)
+        if banned is not None:
+            text = banned.sub("", text)
+        return re.sub(r"\s+([,.])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,")
 
     title = clean(listing.get("title", ""))
     if len(title) > 70:

@@ -1,0 +1,413 @@
+"""From stored photos to checked, priced listing drafts: the analysis service."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.analysis import (
+    AnalysisBadAnswer,
+    AnalysisUnavailable,
+    Group,
+    VisionAnalyser,
+    VisionImage,
+    to_listing,
+)
+from core.images import ImageLimits, ImageRejected, is_same_photo, process_image_async
+from core.models import (
+    Batch,
+    BatchStatus,
+    Draft,
+    DraftStatus,
+    GroupingMode,
+    Listing,
+    Photo,
+    Progress,
+    Usage,
+)
+from core.pricing import PriceRules, suggest_price
+from core.quality import MarketingPhrases, enforce, find_marketing_phrases
+from core.store import Store
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Progress], Awaitable[None]]
+
+
+class DuplicatePhoto(Exception):
+    """The same photo was already sent in this batch."""
+
+    def __init__(self, filename: str, first_position: int) -> None:
+        super().__init__(f"{filename}: the same photo is already in this batch")
+        self.filename = filename
+        self.first_position = first_position
+
+
+class BatchTooLarge(Exception):
+    """The batch already holds the maximum number of photos."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"a batch holds at most {limit} photos")
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class DraftingConfig:
+    concurrency: int = 4
+    max_batch_photos: int = 500
+
+
+class DraftingService:
+    """Store incoming photos, group them into items and write one checked draft per item."""
+
+    def __init__(
+        self,
+        store: Store,
+        analyser: VisionAnalyser,
+        *,
+        data_dir: Path,
+        limits: ImageLimits,
+        price_rules: PriceRules,
+        phrases: MarketingPhrases,
+        config: DraftingConfig = DraftingConfig(),
+    ) -> None:
+        self.store = store
+        self.analyser = analyser
+        self.data_dir = data_dir
+        self.limits = limits
+        self.price_rules = price_rules
+        self.phrases = phrases
+        self.config = config
+        # One limit for every batch of every seller: the AI service sees at most this many calls.
+        self._slots = asyncio.Semaphore(config.concurrency)
+        self._positions: dict[int, int] = {}
+        self._batch_locks: dict[int, asyncio.Lock] = {}
+
+    # ---- receiving --------------------------------------------------------------------------
+
+    async def start_batch(
+        self,
+        user_id: int,
+        *,
+        mode: GroupingMode = GroupingMode.AUTO,
+        hint: str | None = None,
+        language: str = "fr",
+        chat_id: int | None = None,
+    ) -> Batch:
+        """Open a new batch that photos are added to."""
+        return await self.store.create_batch(
+            Batch(user_id=user_id, mode=mode, hint=hint, language=language, chat_id=chat_id)
+        )
+
+    async def add_photo(
+        self,
+        batch: Batch,
+        data: bytes,
+        filename: str,
+        *,
+        album_key: str | None = None,
+        telegram_file_id: str | None = None,
+        position: int | None = None,
+    ) -> Photo:
+        """Normalise one photo, write its files and store it in the batch."""
+        assert batch.id is not None
+        processed = await process_image_async(data, filename, self.limits)
+        async with self._lock(batch.id):
+            existing = await self.store.batch_photos(batch.id)
+            if len(existing) >= self.config.max_batch_photos:
+                raise BatchTooLarge(self.config.max_batch_photos)
+            for other in existing:
+                if is_same_photo(other.phash, processed.phash):
+                    raise DuplicatePhoto(filename, other.position)
+            if position is None:
+                position = max((p.position for p in existing), default=-1) + 1
+            rel_dir = Path("photos") / str(batch.user_id) / str(batch.id)
+            stem = f"{position:04d}"
+            path = rel_dir / f"{stem}.jpg"
+            vision_path = rel_dir / f"{stem}.vision.jpg"
+            await asyncio.to_thread(self._write, path, processed.vinted_jpeg)
+            await asyncio.to_thread(self._write, vision_path, processed.vision_jpeg)
+            photo = await self.store.add_photo(
+                Photo(
+                    user_id=batch.user_id,
+                    batch_id=batch.id,
+                    position=position,
+                    album_key=album_key,
+                    source_name=filename,
+                    path=str(path),
+                    vision_path=str(vision_path),
+                    phash=processed.phash,
+                    width=processed.width,
+                    height=processed.height,
+                    telegram_file_id=telegram_file_id,
+                )
+            )
+            await self.store.update_batch(batch.id, photos_total=len(existing) + 1)
+        return photo
+
+    def _write(self, rel: Path, data: bytes) -> None:
+        """Write a file atomically so a crash never leaves half a photo."""
+        target = self.data_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+
+    def _lock(self, batch_id: int) -> asyncio.Lock:
+        return self._batch_locks.setdefault(batch_id, asyncio.Lock())
+
+    async def close_batch(self, batch_id: int) -> Batch:
+        """Mark a batch as fully received, ready for analysis."""
+        self._batch_locks.pop(batch_id, None)
+        return await self.store.update_batch(batch_id, status=BatchStatus.PENDING)
+
+    # ---- analysing --------------------------------------------------------------------------
+
+    async def analyse_batch(
+        self, batch_id: int, progress: ProgressCallback | None = None
+    ) -> list[Draft]:
+        """Group the batch's photos into items and write a draft per item.
+
+        Photos already covered by a draft (from a run interrupted by a restart) are not analysed
+        again, so resuming a batch never duplicates its items.
+        """
+        batch = await self.store.get_batch(batch_id)
+        if batch is None:
+            raise LookupError(f"batch {batch_id} not found")
+        photos = await self.store.batch_photos(batch_id)
+        done_drafts = await self.store.batch_drafts(batch_id)
+        covered = {pid for d in done_drafts for pid in d.photo_ids}
+        todo = [p for p in photos if p.id not in covered]
+        state = Progress(
+            photos_total=len(photos),
+            photos_processed=len(photos) - len(todo),
+            items_found=len(done_drafts),
+            drafts_written=len(done_drafts),
+        )
+        await self.store.update_batch(
+            batch_id,
+            status=BatchStatus.ANALYSING,
+            photos_total=len(photos),
+            photos_done=state.photos_processed,
+        )
+        await _report(progress, state)
+        if not todo:
+            return await self._finish(batch_id, done_drafts, state)
+
+        images = await asyncio.gather(*(self._vision_image(p) for p in todo))
+        try:
+            groups, usage = await self._group(batch, images)
+        except (AnalysisUnavailable, AnalysisBadAnswer) as exc:
+            log.warning("batch %s: grouping failed (%s), one item per album", batch_id, exc)
+            groups, usage = _groups_by_album(images), Usage()
+        by_index = {img.index: photo for img, photo in zip(images, todo, strict=True)}
+        state.photos_processed = len(photos)
+        state.items_found += len(groups)
+        await self.store.update_batch(
+            batch_id, photos_done=len(photos), items_found=state.items_found
+        )
+        await _report(progress, state)
+
+        # The grouping call's tokens are shared out over the items it found.
+        share = Usage(
+            prompt_tokens=usage.prompt_tokens // max(len(groups), 1),
+            completion_tokens=usage.completion_tokens // max(len(groups), 1),
+        )
+        lock = asyncio.Lock()
+
+        async def one(group: Group) -> Draft:
+            group_photos = [by_index[i] for i in group.indices]
+            group_images = [img for img in images if img.index in set(group.indices)]
+            draft = Draft(
+                user_id=batch.user_id,
+                batch_id=batch_id,
+                photo_ids=[p.id for p in group_photos if p.id is not None],
+                language=batch.language,
+                hint=batch.hint,
+                usage=share,
+            )
+            draft = await self._write_draft(draft, group_images, group.label_indices)
+            async with lock:
+                state.drafts_written += 1
+                await self.store.update_batch(batch_id, drafts_done=state.drafts_written)
+                await _report(progress, state)
+            return draft
+
+        new = await asyncio.gather(*(one(g) for g in groups))
+        return await self._finish(batch_id, [*done_drafts, *new], state)
+
+    async def _finish(self, batch_id: int, drafts: list[Draft], state: Progress) -> list[Draft]:
+        await self.store.update_batch(
+            batch_id,
+            status=BatchStatus.DONE,
+            items_found=len(drafts),
+            drafts_done=len(drafts),
+        )
+        return drafts
+
+    async def _group(
+        self, batch: Batch, images: Sequence[VisionImage]
+    ) -> tuple[list[Group], Usage]:
+        if batch.mode is GroupingMode.ONE or len(images) == 1:
+            return [Group(indices=[i.index for i in images], label_indices=[])], Usage()
+        if batch.mode is GroupingMode.ALBUM:
+            return _groups_by_album(images), Usage()
+        async with self._slots:
+            return await self.analyser.group(images, hint=batch.hint)
+
+    async def _vision_image(self, photo: Photo) -> VisionImage:
+        data = await asyncio.to_thread((self.data_dir / photo.vision_path).read_bytes)
+        # Both JPEGs come from the same original and neither is upscaled, so the vision size
+        # follows from the stored Vinted size.
+        scale = min(1.0, self.limits.vision_long_side / max(photo.width, photo.height, 1))
+        return VisionImage(
+            index=photo.position,
+            jpeg=data,
+            width=round(photo.width * scale),
+            height=round(photo.height * scale),
+            album_key=photo.album_key,
+        )
+
+    async def _write_draft(
+        self,
+        draft: Draft,
+        images: Sequence[VisionImage],
+        label_indices: Sequence[int],
+        *,
+        keep_on_failure: bool = False,
+    ) -> Draft:
+        """Analyse one item and store its draft; a failure is stored as a failed draft.
+
+        With keep_on_failure the stored draft is left as it was and the error is raised.
+        """
+        try:
+            async with self._slots:
+                out, usage = await self.analyser.draft(
+                    images, language=draft.language, hint=draft.hint, label_indices=label_indices
+                )
+            listing, to_confirm = to_listing(out)
+            draft.usage = draft.usage + usage
+            draft.confidence = out.confidence
+            draft = await self._checked(draft, listing, to_confirm)
+            draft.status = DraftStatus.DRAFT
+            draft.error = None
+        except (AnalysisUnavailable, AnalysisBadAnswer) as exc:
+            if keep_on_failure:
+                raise
+            reason = exc.reason if isinstance(exc, AnalysisUnavailable) else "ai_bad_answer"
+            draft.status, draft.error = DraftStatus.FAILED, reason
+            draft.usage = draft.usage + exc.usage
+        if draft.id is None:
+            return await self.store.add_draft(draft)
+        return await self.store.save_draft(draft)
+
+    async def _checked(self, draft: Draft, listing: Listing, to_confirm: list[str]) -> Draft:
+        """Price the listing, run the quality gates, and ask the model once to fix the rest."""
+        listing = self._priced(listing)
+        report = enforce(
+            listing, language=draft.language, to_confirm=to_confirm, phrases=self.phrases
+        )
+        if report.needs_model:
+            try:
+                async with self._slots:
+                    fixed, usage = await self.analyser.correct(
+                        report.listing,
+                        report.needs_model,
+                        language=draft.language,
+                        details=self._details(report.listing),
+                    )
+                draft.usage = draft.usage + usage
+                corrected, _ = to_listing(fixed)
+                # The correction may only change text; what the photos showed stays.
+                kept = report.listing.model_copy(
+                    update={
+                        "title": corrected.title,
+                        "description": corrected.description,
+                        "hashtags": corrected.hashtags,
+                    }
+                )
+                report = enforce(
+                    kept, language=draft.language, to_confirm=report.to_confirm,
+                    phrases=self.phrases,
+                )
+            except (AnalysisUnavailable, AnalysisBadAnswer) as exc:
+                log.info("draft correction skipped: %s", exc)
+        return draft.with_listing(
+            report.listing,
+            publish_ready=report.publish_ready,
+            missing=report.missing,
+            to_confirm=report.to_confirm,
+        )
+
+    def _details(self, listing: Listing) -> dict[str, list[str]]:
+        """Name the marketing phrases found, so the model knows exactly what to rewrite."""
+        text = "\n".join([listing.title, listing.description, *listing.hashtags])
+        found = find_marketing_phrases(text, self.phrases)
+        return {"marketing_phrases": found} if found else {}
+
+    def _priced(self, listing: Listing) -> Listing:
+        price = suggest_price(
+            self.price_rules,
+            category_id=listing.category,
+            condition=listing.condition,
+            brand=listing.brand,
+            model_price=listing.price,
+        )
+        return listing.model_copy(update={"price": price})
+
+    async def recheck(self, draft: Draft) -> Draft:
+        """Re-run the quality gates on a draft the seller changed, keeping its price."""
+        report = enforce(
+            draft.listing(), language=draft.language, to_confirm=draft.to_confirm,
+            phrases=self.phrases,
+        )
+        return draft.with_listing(
+            report.listing,
+            publish_ready=report.publish_ready,
+            missing=report.missing,
+            to_confirm=report.to_confirm,
+        )
+
+    async def regenerate(self, draft: Draft, hint: str | None = None) -> Draft:
+        """Analyse the draft's photos again, optionally with the seller's hint.
+
+        A draft that had content keeps it when the AI fails (the error is raised); a failed
+        draft stays failed with the new reason.
+        """
+        photos = await self.store.get_photos(draft.photo_ids)
+        images = [await self._vision_image(p) for p in photos]
+        fresh = Draft(
+            id=draft.id,
+            user_id=draft.user_id,
+            batch_id=draft.batch_id,
+            photo_ids=draft.photo_ids,
+            language=draft.language,
+            hint=hint or draft.hint,
+            usage=draft.usage,
+            card_chat_id=draft.card_chat_id,
+            card_message_id=draft.card_message_id,
+        )
+        return await self._write_draft(
+            fresh, images, label_indices=(), keep_on_failure=bool(draft.title)
+        )
+
+
+async def _report(progress: ProgressCallback | None, state: Progress) -> None:
+    if progress is None:
+        return
+    try:
+        await progress(state.model_copy())
+    except Exception:  # a progress display must never stop the analysis
+        log.exception("progress callback failed")
+
+
+def _groups_by_album(images: Sequence[VisionImage]) -> list[Group]:
+    """Return the safe grouping: one item per album, loose photos together as one item."""
+    groups: dict[str | None, list[int]] = {}
+    for img in images:
+        groups.setdefault(img.album_key, []).append(img.index)
+    return [Group(indices=idx, label_indices=[]) for idx in groups.values()]

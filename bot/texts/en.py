@@ -1,0 +1,230 @@
+"""Every user-facing string of the bot, in English. Keys must match fr.py."""
+
+TEXTS: dict[str, str] = {
+    # --- access ---------------------------------------------------------------------------------
+    "refused": "Sorry, this bot is private. Ask its owner to add your Telegram id ({user_id}).",
+    "paired": "You are now the owner of this bot. Send me photos of clothes to start.",
+    "pairing_wrong": "That pairing code is not right. Look for it in the bot's log.",
+    # --- start / help -------------------------------------------------------------------------
+    "welcome": (
+        "<b>Hello {name}!</b> I turn photos of your clothes into Vinted listings.\n\n"
+        "1. Send photos: albums or single photos, several items at once if you like "
+        "(iPhone HEIC as files works too). A caption helps: <i>Zara, size M, worn twice</i>.\n"
+        "2. I reply with one draft card per item: check it, edit it with the buttons or by "
+        "replying to the card in plain words (<i>price 25, add a small stain on the sleeve</i>).\n"
+        "3. Tap <b>Approve</b>: the draft joins your publishing queue.\n\n"
+        "/help lists every command."
+    ),
+    "help": (
+        "<b>Commands</b>\n"
+        "/drafts - your open drafts\n"
+        "/queue - approved drafts waiting to be published\n"
+        "/one - make the next photos a single item\n"
+        "/stats - this month's figures\n"
+        "/export - a ZIP of your drafts and photos\n"
+        "/settings - languages and how photos are grouped\n"
+        "/cancel - stop what you are doing\n\n"
+        "Send photos at any time. Reply to a draft card in plain words to change it."
+    ),
+    "hint_send_photos": "Send me photos of clothes to make listings, or /help.",
+    "unknown_command": "I don't know that command. /help lists what I can do.",
+    "cancelled": "Cancelled.",
+    "nothing_to_cancel": "Nothing to cancel.",
+    "one_armed": "OK: the next photos you send will make one single item.",
+    # --- commands menu ------------------------------------------------------------------------
+    "cmd_start": "How it works",
+    "cmd_help": "Commands",
+    "cmd_drafts": "Open drafts",
+    "cmd_queue": "Publishing queue",
+    "cmd_one": "Next photos are one item",
+    "cmd_stats": "This month's figures",
+    "cmd_export": "Export drafts and photos",
+    "cmd_settings": "Languages and grouping",
+    "cmd_cancel": "Cancel",
+    # --- receiving photos ---------------------------------------------------------------------
+    "batch_receiving": "Receiving photos...",
+    "batch_received": "{count} photos received, analysing...",
+    "batch_received_one": "1 photo received, analysing...",
+    "batch_progress": (
+        "Analysing {total} photos...\nPhotos looked at: {photos}/{total}\n"
+        "Items found: {items}\nDrafts written: {drafts}/{items}"
+    ),
+    "batch_done": "Done: {drafts} drafts from {photos} photos ({ready} ready to approve).",
+    "batch_empty": "None of these files could be used, so there is nothing to analyse.",
+    "batch_failed": "The analysis of these photos stopped: {reason}",
+    "batch_full": "A batch holds at most {limit} photos: the rest were not kept. Send them again "
+    "after this batch is done.",
+    "skipped_header": "Skipped:",
+    "skipped_line": "- {name}: {reason}",
+    "skip_video": "a video, not a photo",
+    "skip_sticker": "a sticker, not a photo",
+    "skip_animation": "an animation, not a photo",
+    "skip_voice": "a voice message, not a photo",
+    "skip_audio": "an audio file, not a photo",
+    "skip_too_big": "over 20 MB, too big for Telegram bots: send it as a photo instead",
+    "skip_empty": "the file is empty",
+    "skip_not_image": "not an image",
+    "skip_corrupt": "the file is damaged or cut short",
+    "skip_too_large": "the file is too large",
+    "skip_too_many_pixels": "the image is far too large in pixels",
+    "skip_duplicate": "the same photo was already sent",
+    "skip_download": "could not be downloaded from Telegram",
+    "retry": "Retry",
+    # --- cards --------------------------------------------------------------------------------
+    "card_price": "<b>{target}</b> (range {min} - {max})",
+    "card_fact": "{label}: {value}",
+    "card_brand": "Brand",
+    "card_no_brand": "no brand",
+    "card_category": "Category",
+    "card_size": "Size",
+    "card_condition": "Condition",
+    "card_colours": "Colours",
+    "card_material": "Material",
+    "card_defects": "Defects",
+    "card_to_confirm": "to confirm",
+    "card_ready": "Ready to publish",
+    "card_missing": "To fix: {items}",
+    "card_approved": "Approved: waiting in the publishing queue",
+    "card_queued": "Queued for publishing",
+    "card_publishing": "Publishing on Vinted...",
+    "card_published": "Published on Vinted: {url}",
+    "card_failed": "Analysis failed: {reason}",
+    "card_publish_failed": "Publishing failed: {reason}",
+    "card_deleted": "Draft deleted.",
+    "card_photos_count": "{count} photos",
+    "card_changes": "Changed: {changes}",
+    "btn_approve": "Approve",
+    "btn_edit": "Edit",
+    "btn_regenerate": "Regenerate",
+    "btn_delete": "Delete",
+    "btn_photos": "Photos ({count})",
+    "btn_back": "Back",
+    "btn_undo": "Undo approval",
+    "btn_retry": "Retry",
+    "btn_confirm_delete": "Yes, delete",
+    "btn_other_size": "Other size",
+    "btn_open": "#{id} {title}",
+    "btn_prev": "Previous",
+    "btn_next": "Next",
+    "field_title": "Title",
+    "field_description": "Description",
+    "field_price": "Price",
+    "field_brand": "Brand",
+    "field_size": "Size",
+    "field_condition": "Condition",
+    "field_category": "Category",
+    "field_colours": "Colours",
+    "field_material": "Material",
+    "field_cover": "Photos / cover",
+    "field_hashtags": "Hashtags",
+    "field_defects": "Defects",
+    "field_measurements": "Measurements",
+    # Conditions
+    "cond_new_with_tags": "New with tags",
+    "cond_new_without_tags": "New without tags",
+    "cond_very_good": "Very good",
+    "cond_good": "Good",
+    "cond_satisfactory": "Satisfactory",
+    # Missing keys, in plain words
+    "missing_title_missing": "a title",
+    "missing_title_too_long": "a shorter title (70 characters at most)",
+    "missing_description_missing": "a description",
+    "missing_description_invalid": "a description of a few factual lines",
+    "missing_hashtags_invalid": "3 to 5 hashtags",
+    "missing_emoji": "no emoji",
+    "missing_marketing_phrases": "no marketing phrases",
+    "missing_size_to_confirm": "the size (not visible on the photos)",
+    "missing_condition_to_confirm": "the condition",
+    "missing_category_missing": "a category",
+    "missing_price_invalid": "a price",
+    # --- draft actions ------------------------------------------------------------------------
+    "edit_menu": "What do you want to change?",
+    "ask_value": "Send the new {field}.",
+    "ask_value_current": "Send the new {field} (now: {current}).",
+    "ask_title": "Send the new title (70 characters at most).",
+    "ask_price": "Send the new price in EUR, e.g. 25 or 25,50.",
+    "ask_brand": "Send the brand, or - for no brand.",
+    "ask_colours": "Send one or two colours, e.g. blue, white.",
+    "ask_category": "Send a word of the category (e.g. jeans, hoodie, dress).",
+    "pick_category": "Which category?",
+    "no_category_match": "No category matches \"{query}\". Try another word (e.g. jeans, coat).",
+    "pick_condition": "Which condition?",
+    "pick_size": "Which size?",
+    "ask_other_size": "Send the size as on the label (e.g. 38, M, W32 L34).",
+    "pick_cover": "Tap the photo that should be the cover.",
+    "cover_set": "Cover changed.",
+    "field_updated": "{field}: {before} -> {after}",
+    "edited": "Updated.",
+    "approved": "Approved. It joins the publishing queue.",
+    "approve_already": "This draft is already approved.",
+    "approve_not_ready": "Not ready to publish yet. Missing: {items}.",
+    "approve_confirm_first": "Before approving, please confirm: {items}.",
+    "undone": "Approval undone: the draft is back to editing.",
+    "confirm_delete": "Delete this draft? Its photos stay in your export until purged.",
+    "deleted": "Draft deleted.",
+    "regenerating": "Analysing the photos again...",
+    "regenerated": "New version written.",
+    "draft_gone": "This draft no longer exists.",
+    "old_button": "This button has expired. Use /drafts to reopen a card.",
+    "not_yours": "This is not your draft.",
+    "edit_applying": "Applying your change...",
+    "edit_nothing": "I did not find anything to change in that message.",
+    "edit_needs_reapproval": "The draft went back to editing: approve it again when ready.",
+    "queue_empty": "No approved drafts are waiting.",
+    "queue_header": "<b>Publishing queue</b> ({count})",
+    "queue_line": "{pos}. #{id} {title} - {price}",
+    "drafts_empty": "No open drafts. Send photos to make some.",
+    "drafts_header": "<b>Your drafts</b> ({count}), page {page}/{pages}:",
+    "status_draft": "draft",
+    "status_approved": "approved",
+    "status_queued": "queued",
+    "status_publishing": "publishing",
+    "status_published": "published",
+    "status_failed": "failed",
+    "status_ready": "ready",
+    "status_to_fix": "to fix",
+    # --- stats / export / settings ------------------------------------------------------------
+    "stats": (
+        "<b>This month</b>\n"
+        "Photos analysed: {photos}\n"
+        "Drafts: {drafts} ({ready_share}% ready first time)\n"
+        "Published: {published}\n"
+        "Failed: {failed}\n"
+        "AI tokens: {tokens} (about {cost} USD)"
+    ),
+    "export_building": "Preparing your export...",
+    "export_caption": "Your drafts (JSON and CSV) and their photos.",
+    "export_empty": "Nothing to export yet.",
+    "settings": (
+        "<b>Settings</b>\n"
+        "Listing language: {listing}\n"
+        "Interface language: {ui}\n"
+        "Grouping: {grouping}"
+    ),
+    "set_listing_language": "Listings in {value}",
+    "set_ui_language": "Interface in {value}",
+    "grouping_auto": "automatic (the AI groups photos into items)",
+    "grouping_album": "one item per album",
+    "btn_grouping_auto": "Group: automatic",
+    "btn_grouping_album": "Group: by album",
+    "lang_fr": "French",
+    "lang_en": "English",
+    "lang_de": "German",
+    "settings_saved": "Saved.",
+    # --- errors -------------------------------------------------------------------------------
+    "err_ai_unavailable": "the AI service is unavailable right now, tap Retry in a moment",
+    "err_ai_rate_limited": "the AI service is busy (rate limited), tap Retry in a minute",
+    "err_ai_bad_answer": "the AI gave an unusable answer, tap Retry",
+    "err_price_invalid": "That is not a price. Send a number of euros, e.g. 25 or 25,50.",
+    "err_title_too_long": "That title has {count} characters: 70 at most, please.",
+    "err_value_empty": "Please send a value.",
+    "err_draft_not_found": "This draft no longer exists.",
+    "err_not_editable": "This draft cannot be changed now (it is being published or is "
+    "published).",
+    "err_nothing_to_edit": "I did not find anything to change in that message.",
+    "err_category_unknown": "Unknown category: pick one from the list.",
+    "err_too_many_colours": "Two colours at most, please.",
+    "err_condition_unknown": "Pick a condition from the buttons.",
+    "err_generic": "Something went wrong on my side. Please try again; if it persists, "
+    "tell the bot's owner.",
+}

@@ -1,0 +1,245 @@
+"""Every user-facing string of the bot, in French. Keys must match en.py."""
+
+# French typography: a space before ":", "?", "!", ";" and "%"; "vous", never "tu".
+TEXTS: dict[str, str] = {
+    # --- access ---------------------------------------------------------------------------------
+    "refused": "Désolé, ce bot est privé. Demandez à son propriétaire d'ajouter votre identifiant "
+    "Telegram ({user_id}).",
+    "paired": "Vous êtes maintenant le propriétaire de ce bot. Envoyez-moi des photos de "
+    "vêtements pour commencer.",
+    "pairing_wrong": "Ce code d'appairage n'est pas le bon. Vous le trouverez dans le journal du "
+    "bot.",
+    # --- start / help -------------------------------------------------------------------------
+    "welcome": (
+        "<b>Bonjour {name} !</b> Je transforme les photos de vos vêtements en annonces Vinted.\n\n"
+        "1. Envoyez des photos : en album ou une par une, plusieurs articles à la fois si vous "
+        "voulez (les photos HEIC d'iPhone envoyées en fichier passent aussi). Une légende aide : "
+        "<i>Zara, taille M, porté deux fois</i>.\n"
+        "2. Je réponds avec une fiche brouillon par article : vérifiez-la, modifiez-la avec les "
+        "boutons ou en répondant à la fiche avec vos mots (<i>prix 25, petite tache sur la "
+        "manche</i>).\n"
+        "3. Appuyez sur <b>Valider</b> : le brouillon rejoint votre file de publication.\n\n"
+        "/help liste toutes les commandes."
+    ),
+    "help": (
+        "<b>Commandes</b>\n"
+        "/drafts - vos brouillons en cours\n"
+        "/queue - les brouillons validés en attente de publication\n"
+        "/one - les prochaines photos forment un seul article\n"
+        "/stats - les chiffres du mois\n"
+        "/export - un ZIP de vos brouillons et de leurs photos\n"
+        "/settings - langues et regroupement des photos\n"
+        "/cancel - annuler l'action en cours\n\n"
+        "Envoyez des photos à tout moment. Pour modifier un brouillon, répondez à sa fiche avec "
+        "vos mots."
+    ),
+    "hint_send_photos": "Envoyez-moi des photos de vêtements pour créer des annonces, ou /help.",
+    "unknown_command": "Je ne connais pas cette commande. /help liste ce que je sais faire.",
+    "cancelled": "Annulé.",
+    "nothing_to_cancel": "Rien à annuler.",
+    "one_armed": "OK : les prochaines photos envoyées formeront un seul article.",
+    # --- commands menu ------------------------------------------------------------------------
+    "cmd_start": "Comment ça marche",
+    "cmd_help": "Commandes",
+    "cmd_drafts": "Brouillons en cours",
+    "cmd_queue": "File de publication",
+    "cmd_one": "Prochaines photos : un seul article",
+    "cmd_stats": "Les chiffres du mois",
+    "cmd_export": "Exporter brouillons et photos",
+    "cmd_settings": "Langues et regroupement",
+    "cmd_cancel": "Annuler",
+    # --- receiving photos ---------------------------------------------------------------------
+    "batch_receiving": "Réception des photos...",
+    "batch_received": "{count} photos reçues, analyse en cours...",
+    "batch_received_one": "1 photo reçue, analyse en cours...",
+    "batch_progress": (
+        "Analyse de {total} photos...\nPhotos examinées : {photos}/{total}\n"
+        "Articles trouvés : {items}\nBrouillons rédigés : {drafts}/{items}"
+    ),
+    "batch_done": "Terminé : {drafts} brouillons à partir de {photos} photos ({ready} prêts à "
+    "valider).",
+    "batch_empty": "Aucun de ces fichiers n'est utilisable : il n'y a rien à analyser.",
+    "batch_failed": "L'analyse de ces photos s'est arrêtée : {reason}",
+    "batch_full": "Un lot contient au maximum {limit} photos : les suivantes n'ont pas été "
+    "gardées. Renvoyez-les une fois ce lot terminé.",
+    "skipped_header": "Fichiers ignorés :",
+    "skipped_line": "- {name} : {reason}",
+    "skip_video": "une vidéo, pas une photo",
+    "skip_sticker": "un sticker, pas une photo",
+    "skip_animation": "une animation, pas une photo",
+    "skip_voice": "un message vocal, pas une photo",
+    "skip_audio": "un fichier audio, pas une photo",
+    "skip_too_big": "plus de 20 Mo, trop lourd pour les bots Telegram ; envoyez-le plutôt comme "
+    "photo",
+    "skip_empty": "le fichier est vide",
+    "skip_not_image": "ce n'est pas une image",
+    "skip_corrupt": "le fichier est endommagé ou incomplet",
+    "skip_too_large": "le fichier est trop volumineux",
+    "skip_too_many_pixels": "l'image a beaucoup trop de pixels",
+    "skip_duplicate": "cette photo a déjà été envoyée",
+    "skip_download": "téléchargement depuis Telegram impossible",
+    "retry": "Réessayer",
+    # --- cards --------------------------------------------------------------------------------
+    "card_price": "<b>{target}</b> (fourchette {min} - {max})",
+    "card_fact": "{label} : {value}",
+    "card_brand": "Marque",
+    "card_no_brand": "sans marque",
+    "card_category": "Catégorie",
+    "card_size": "Taille",
+    "card_condition": "État",
+    "card_colours": "Couleurs",
+    "card_material": "Matière",
+    "card_defects": "Défauts",
+    "card_to_confirm": "à confirmer",
+    "card_ready": "Prêt à publier",
+    "card_missing": "À corriger : {items}",
+    "card_approved": "Validé : en attente dans la file de publication",
+    "card_queued": "Dans la file de publication",
+    "card_publishing": "Publication sur Vinted...",
+    "card_published": "Publié sur Vinted : {url}",
+    "card_failed": "Échec de l'analyse : {reason}",
+    "card_publish_failed": "Échec de la publication : {reason}",
+    "card_deleted": "Brouillon supprimé.",
+    "card_photos_count": "{count} photos",
+    "card_changes": "Modifications : {changes}",
+    "btn_approve": "Valider",
+    "btn_edit": "Modifier",
+    "btn_regenerate": "Régénérer",
+    "btn_delete": "Supprimer",
+    "btn_photos": "Photos ({count})",
+    "btn_back": "Retour",
+    "btn_undo": "Annuler la validation",
+    "btn_retry": "Réessayer",
+    "btn_confirm_delete": "Oui, supprimer",
+    "btn_other_size": "Autre taille",
+    "btn_open": "#{id} {title}",
+    "btn_prev": "Précédent",
+    "btn_next": "Suivant",
+    "field_title": "Titre",
+    "field_description": "Description",
+    "field_price": "Prix",
+    "field_brand": "Marque",
+    "field_size": "Taille",
+    "field_condition": "État",
+    "field_category": "Catégorie",
+    "field_colours": "Couleurs",
+    "field_material": "Matière",
+    "field_cover": "Photos / couverture",
+    "field_hashtags": "Hashtags",
+    "field_defects": "Défauts",
+    "field_measurements": "Mesures",
+    # Conditions, worded as on Vinted France
+    "cond_new_with_tags": "Neuf avec étiquette",
+    "cond_new_without_tags": "Neuf sans étiquette",
+    "cond_very_good": "Très bon état",
+    "cond_good": "Bon état",
+    "cond_satisfactory": "Satisfaisant",
+    # Missing keys, in plain words
+    "missing_title_missing": "un titre",
+    "missing_title_too_long": "un titre plus court (70 caractères maximum)",
+    "missing_description_missing": "une description",
+    "missing_description_invalid": "une description de quelques lignes factuelles",
+    "missing_hashtags_invalid": "3 à 5 hashtags",
+    "missing_emoji": "pas d'emoji",
+    "missing_marketing_phrases": "pas de formules commerciales",
+    "missing_size_to_confirm": "la taille (non visible sur les photos)",
+    "missing_condition_to_confirm": "l'état",
+    "missing_category_missing": "une catégorie",
+    "missing_price_invalid": "un prix",
+    # --- draft actions ------------------------------------------------------------------------
+    "edit_menu": "Que voulez-vous modifier ?",
+    "ask_value": "Envoyez la nouvelle valeur pour « {field} ».",
+    "ask_value_current": "Envoyez la nouvelle valeur pour « {field} » (actuellement : {current}).",
+    "ask_title": "Envoyez le nouveau titre (70 caractères maximum).",
+    "ask_price": "Envoyez le nouveau prix en EUR, par ex. 25 ou 25,50.",
+    "ask_brand": "Envoyez la marque, ou - si l'article n'en a pas.",
+    "ask_colours": "Envoyez une ou deux couleurs, par ex. bleu, blanc.",
+    "ask_category": "Envoyez un mot de la catégorie (par ex. jeans, sweat, robe).",
+    "pick_category": "Quelle catégorie ?",
+    "no_category_match": "Aucune catégorie ne correspond à « {query} ». Essayez un autre mot "
+    "(par ex. jeans, manteau).",
+    "pick_condition": "Quel état ?",
+    "pick_size": "Quelle taille ?",
+    "ask_other_size": "Envoyez la taille indiquée sur l'étiquette (par ex. 38, M, W32 L34).",
+    "pick_cover": "Appuyez sur la photo à mettre en couverture.",
+    "cover_set": "Photo de couverture modifiée.",
+    "field_updated": "{field} : {before} -> {after}",
+    "edited": "Mis à jour.",
+    "approved": "Validé. Le brouillon rejoint la file de publication.",
+    "approve_already": "Ce brouillon est déjà validé.",
+    "approve_not_ready": "Pas encore prêt à publier. Il manque : {items}.",
+    "approve_confirm_first": "Avant de valider, merci de confirmer : {items}.",
+    "undone": "Validation annulée : le brouillon est de nouveau modifiable.",
+    "confirm_delete": "Supprimer ce brouillon ? Ses photos restent dans votre export jusqu'à la "
+    "purge.",
+    "deleted": "Brouillon supprimé.",
+    "regenerating": "Nouvelle analyse des photos...",
+    "regenerated": "Nouvelle version rédigée.",
+    "draft_gone": "Ce brouillon n'existe plus.",
+    "old_button": "Ce bouton a expiré. Utilisez /drafts pour rouvrir une fiche.",
+    "not_yours": "Ce brouillon n'est pas le vôtre.",
+    "edit_applying": "Modification en cours...",
+    "edit_nothing": "Je n'ai rien trouvé à modifier dans ce message.",
+    "edit_needs_reapproval": "Le brouillon est repassé en modification : validez-le à nouveau "
+    "quand il est prêt.",
+    "queue_empty": "Aucun brouillon validé en attente.",
+    "queue_header": "<b>File de publication</b> ({count})",
+    "queue_line": "{pos}. #{id} {title} - {price}",
+    "drafts_empty": "Aucun brouillon en cours. Envoyez des photos pour en créer.",
+    "drafts_header": "<b>Vos brouillons</b> ({count}), page {page}/{pages} :",
+    "status_draft": "brouillon",
+    "status_approved": "validé",
+    "status_queued": "en file d'attente",
+    "status_publishing": "publication en cours",
+    "status_published": "publié",
+    "status_failed": "échec",
+    "status_ready": "prêt",
+    "status_to_fix": "à corriger",
+    # --- stats / export / settings ------------------------------------------------------------
+    "stats": (
+        "<b>Ce mois-ci</b>\n"
+        "Photos analysées : {photos}\n"
+        "Brouillons : {drafts} ({ready_share} % prêts du premier coup)\n"
+        "Publiés : {published}\n"
+        "Échecs : {failed}\n"
+        "Tokens IA : {tokens} (environ {cost} USD)"
+    ),
+    "export_building": "Préparation de votre export...",
+    "export_caption": "Vos brouillons (JSON et CSV) et leurs photos.",
+    "export_empty": "Rien à exporter pour l'instant.",
+    "settings": (
+        "<b>Paramètres</b>\n"
+        "Langue des annonces : {listing}\n"
+        "Langue de l'interface : {ui}\n"
+        "Regroupement : {grouping}"
+    ),
+    "set_listing_language": "Annonces en {value}",
+    "set_ui_language": "Interface en {value}",
+    "grouping_auto": "automatique (l'IA regroupe les photos par article)",
+    "grouping_album": "un article par album",
+    "btn_grouping_auto": "Regrouper : automatique",
+    "btn_grouping_album": "Regrouper : par album",
+    # Lower case: French writes language names that way mid-sentence ("Annonces en français").
+    "lang_fr": "français",
+    "lang_en": "anglais",
+    "lang_de": "allemand",
+    "settings_saved": "Enregistré.",
+    # --- errors -------------------------------------------------------------------------------
+    "err_ai_unavailable": "le service d'IA est indisponible pour le moment, appuyez sur "
+    "Réessayer dans un instant",
+    "err_ai_rate_limited": "le service d'IA est saturé (trop de requêtes), appuyez sur Réessayer "
+    "dans une minute",
+    "err_ai_bad_answer": "l'IA a donné une réponse inutilisable, appuyez sur Réessayer",
+    "err_price_invalid": "Ce n'est pas un prix. Envoyez un montant en euros, par ex. 25 ou 25,50.",
+    "err_title_too_long": "Ce titre fait {count} caractères : 70 maximum, s'il vous plaît.",
+    "err_value_empty": "Merci d'envoyer une valeur.",
+    "err_draft_not_found": "Ce brouillon n'existe plus.",
+    "err_not_editable": "Ce brouillon ne peut pas être modifié maintenant (il est en cours de "
+    "publication ou déjà publié).",
+    "err_nothing_to_edit": "Je n'ai rien trouvé à modifier dans ce message.",
+    "err_category_unknown": "Catégorie inconnue : choisissez-en une dans la liste.",
+    "err_too_many_colours": "Deux couleurs maximum, s'il vous plaît.",
+    "err_condition_unknown": "Choisissez un état avec les boutons.",
+    "err_generic": "Un problème est survenu de mon côté. Réessayez ; si cela persiste, prévenez "
+    "le propriétaire du bot.",
+}

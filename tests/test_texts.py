@@ -1,0 +1,158 @@
+"""UI texts: French mirrors English key for key and reads as a Vinted France seller expects."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from bot.texts import LANGUAGES, t, ui_language
+from bot.texts.en import TEXTS as EN
+from bot.texts.fr import TEXTS as FR
+
+ALLOWED_TAGS = {"b", "i"}
+TAG = re.compile(r"<(/?)([a-zA-Z]*)>")
+CARD_BUTTONS = {
+    "btn_approve": ("Approve", "Valider"),
+    "btn_edit": ("Edit", "Modifier"),
+    "btn_regenerate": ("Regenerate", "Régénérer"),
+    "btn_delete": ("Delete", "Supprimer"),
+}
+# Keys whose text ends up on an inline button (cards.py and the settings keyboard).
+BUTTON_KEYS = sorted(
+    key
+    for key in EN
+    if key.startswith(("btn_", "field_", "cond_")) and key not in {"btn_open", "field_updated"}
+) + ["retry", "set_listing_language", "set_ui_language"]
+BUTTON_LIMIT = 30
+
+
+def placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def tag_problems(text: str) -> list[str]:
+    """Return what would make Telegram refuse the text as HTML (or break our <b>/<i> rule)."""
+    problems: list[str] = []
+    open_tags: list[str] = []
+    for closing, name in TAG.findall(text):
+        if name not in ALLOWED_TAGS:
+            problems.append(f"tag <{closing}{name}> is not <b> or <i>")
+        elif not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            problems.append(f"</{name}> closes nothing")
+    problems += [f"<{name}> never closed" for name in open_tags]
+    if text.count("<") != len(TAG.findall(text)):
+        problems.append("a bare '<' that is not a tag")
+    return problems
+
+
+def test_french_has_exactly_the_english_keys() -> None:
+    assert set(FR) - set(EN) == set()
+    assert set(EN) - set(FR) == set()
+
+
+def test_french_is_a_translation_not_a_copy() -> None:
+    words = {key: re.sub(r"\{[^}]*\}", "", text) for key, text in EN.items()}
+    same = {key for key, text in words.items() if EN[key] == FR[key] and re.search(r"\w", text)}
+
+    # Words French shares with English.
+    assert same <= {"field_description", "field_hashtags", "card_photos_count", "btn_photos"}
+
+
+def test_every_string_keeps_its_placeholders() -> None:
+    differ = {key: (placeholders(EN[key]), placeholders(FR.get(key, ""))) for key in EN}
+
+    assert {key: pair for key, pair in differ.items() if pair[0] != pair[1]} == {}
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_html_is_only_balanced_bold_and_italic(lang: str) -> None:
+    problems = {key: tag_problems(text) for key, text in LANGUAGES[lang].items()}
+
+    assert {key: found for key, found in problems.items() if found} == {}
+
+
+def test_tag_check_catches_what_telegram_would_refuse() -> None:
+    assert tag_problems("<b>Bonjour</b> <i>Zara</i>") == []
+    assert tag_problems("<b>Bonjour") == ["<b> never closed"]
+    assert tag_problems("<b><i>x</b></i>") != []
+    assert tag_problems('<a href="x">lien</a>') != []
+    assert tag_problems("<u>x</u>") == ["tag <u> is not <b> or <i>", "tag </u> is not <b> or <i>"]
+
+
+def test_card_buttons_read_approve_edit_regenerate_delete_in_english() -> None:
+    for key, (word, _) in CARD_BUTTONS.items():
+        assert word in EN[key]
+
+
+def test_card_buttons_read_valider_modifier_regenerer_supprimer_in_french() -> None:
+    assert {key: FR[key] for key in CARD_BUTTONS} == {
+        key: french for key, (_, french) in CARD_BUTTONS.items()
+    }
+    assert FR["btn_photos"].format(count=4) == "Photos (4)"
+    assert FR["btn_back"] == "Retour"
+
+
+def test_conditions_use_vinted_frances_own_words() -> None:
+    assert [FR[f"cond_{name}"] for name in
+            ("new_with_tags", "new_without_tags", "very_good", "good", "satisfactory")] == [
+        "Neuf avec étiquette", "Neuf sans étiquette", "Très bon état", "Bon état", "Satisfaisant"
+    ]
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+@pytest.mark.parametrize("key", BUTTON_KEYS)
+def test_button_labels_fit_on_a_telegram_button(lang: str, key: str) -> None:
+    longest_language = max((t(lang, k) for k in LANGUAGES[lang] if k.startswith("lang_")), key=len)
+
+    label = t(lang, key, count=12, value=longest_language)
+
+    assert len(label) < BUTTON_LIMIT, label
+
+
+def test_french_puts_a_space_before_colons_question_and_exclamation_marks() -> None:
+    # Placeholders are dropped first: a format spec like "{x:>3}" is not French text.
+    glued = {
+        key: re.findall(r"\S[:?!;]", re.sub(r"\{[^}]*\}", "x", text)) for key, text in FR.items()
+    }
+
+    assert {key: found for key, found in glued.items() if found} == {}
+
+
+def test_french_says_vous_never_tu() -> None:
+    tu = {key: re.findall(r"\b(tu|toi|ton|ta|tes|te)\b", text.lower()) for key, text in FR.items()}
+
+    assert {key: found for key, found in tu.items() if found} == {}
+    assert "vous" in FR["welcome"]
+
+
+def test_seller_sees_the_french_ack_and_change_line() -> None:
+    assert t("fr", "batch_received", count=12) == "12 photos reçues, analyse en cours..."
+    assert t("fr", "field_updated", field=t("fr", "field_price"), before="30 EUR",
+             after="25 EUR") == "Prix : 30 EUR -> 25 EUR"
+    assert t("fr", "welcome", name="Léa").startswith("<b>Bonjour Léa !</b>")
+
+
+def test_english_reads_the_same_story() -> None:
+    assert t("en", "batch_received", count=12) == "12 photos received, analysing..."
+    assert t("en", "field_updated", field=t("en", "field_price"), before="30 EUR",
+             after="25 EUR") == "Price: 30 EUR -> 25 EUR"
+
+
+@pytest.mark.parametrize("lang", ["es", "de", "", "xx"])
+def test_an_unknown_language_falls_back_to_english(lang: str) -> None:
+    assert t(lang, "btn_approve") == "Approve"
+    assert t(lang, "batch_received", count=3) == "3 photos received, analysing..."
+
+
+@pytest.mark.parametrize("code", ["fr-FR", "fr", "FR", "fr-BE"])
+def test_a_french_telegram_gets_the_french_interface(code: str) -> None:
+    assert ui_language(code) == "fr"
+
+
+@pytest.mark.parametrize("code", ["en", "en-GB", "de-DE", "es", "", None])
+def test_any_other_telegram_language_gets_english(code: str | None) -> None:
+    assert ui_language(code) == "en"

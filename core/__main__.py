@@ -26,9 +26,7 @@ def _expand(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
-            )
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES))
         else:
             files.append(path)
     return files

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     grouping_batch_size: int = Field(25, ge=2, le=50)
     openai_timeout_seconds: float = Field(60.0, gt=0)
     openai_max_retries: int = Field(4, ge=0, le=10)
+    openai_retry_base_seconds: float = Field(1.0, gt=0, le=60)
     pricing_file: Path | None = None
     marketing_phrases_file: Path | None = None
 

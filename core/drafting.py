@@ -17,7 +17,7 @@ from core.analysis import (
     VisionImage,
     to_listing,
 )
-from core.images import ImageLimits, ImageRejected, is_same_photo, process_image_async
+from core.images import ImageLimits, is_same_photo, process_image_async
 from core.models import (
     Batch,
     BatchStatus,
@@ -331,7 +331,9 @@ class DraftingService:
                     }
                 )
                 report = enforce(
-                    kept, language=draft.language, to_confirm=report.to_confirm,
+                    kept,
+                    language=draft.language,
+                    to_confirm=report.to_confirm,
                     phrases=self.phrases,
                 )
             except (AnalysisUnavailable, AnalysisBadAnswer) as exc:
@@ -362,7 +364,9 @@ class DraftingService:
     async def recheck(self, draft: Draft) -> Draft:
         """Re-run the quality gates on a draft the seller changed, keeping its price."""
         report = enforce(
-            draft.listing(), language=draft.language, to_confirm=draft.to_confirm,
+            draft.listing(),
+            language=draft.language,
+            to_confirm=draft.to_confirm,
             phrases=self.phrases,
         )
         return draft.with_listing(

@@ -49,6 +49,7 @@ async def build_services(settings: Settings) -> Services:
         client,
         settings.vision_model,
         max_attempts=settings.openai_max_retries + 1,
+        base_delay=settings.openai_retry_base_seconds,
         batch_size=settings.grouping_batch_size,
     )
     drafting = DraftingService(

@@ -39,13 +39,11 @@ async def services(ai: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Servic
         openai_api_key="sk-test",
         openai_base_url=ai.base_url,
         openai_max_retries=1,
+        openai_retry_base_seconds=0.001,  # retries wait milliseconds in these tests
         analysis_concurrency=1,  # items in a known order, so scripted failures hit one item
         _env_file=None,
     )
     services = await build_services(settings)
-    # Retries in these tests wait milliseconds, not seconds.
-    services.analyser.base_delay = 0.001  # type: ignore[attr-defined]
-    services.analyser.max_delay = 0.01  # type: ignore[attr-defined]
     yield services
     await services.close()
 
@@ -99,9 +97,10 @@ async def test_photo_files_are_stored_before_analysis_without_metadata(
     photos = await services.store.batch_photos(batch.id)  # type: ignore[arg-type]
     assert len(photos) == 1
     data_dir = services.settings.data_dir
-    with Image.open(data_dir / photos[0].path) as big, Image.open(
-        data_dir / photos[0].vision_path
-    ) as small:
+    with (
+        Image.open(data_dir / photos[0].path) as big,
+        Image.open(data_dir / photos[0].vision_path) as small,
+    ):
         assert max(big.size) == 1600 and max(small.size) == 1024
         assert not big.getexif()
     assert photos[0].phash
@@ -137,9 +136,7 @@ async def test_bad_and_duplicate_photos_are_refused_and_the_rest_goes_on(
 async def test_unavailable_ai_fails_one_item_and_the_others_are_written(
     services: Services, ai: FakeOpenAIServer
 ) -> None:
-    batch = await send(
-        services, [(CLOTHES[0], "A"), (CLOTHES[1], "B")], mode=GroupingMode.ALBUM
-    )
+    batch = await send(services, [(CLOTHES[0], "A"), (CLOTHES[1], "B")], mode=GroupingMode.ALBUM)
     # Album mode makes no grouping call: the first draft call fails for good, the second works.
     ai.script(Status(500), Status(500))
     drafts = await services.drafting.analyse_batch(batch.id)  # type: ignore[arg-type]
@@ -204,9 +201,7 @@ async def test_one_item_mode_skips_grouping(services: Services, ai: FakeOpenAISe
 async def test_interrupted_batch_resumes_without_duplicating_items(
     services: Services, ai: FakeOpenAIServer
 ) -> None:
-    batch = await send(
-        services, [(CLOTHES[10], "A"), (CLOTHES[11], "B")], mode=GroupingMode.ALBUM
-    )
+    batch = await send(services, [(CLOTHES[10], "A"), (CLOTHES[11], "B")], mode=GroupingMode.ALBUM)
     photos = await services.store.batch_photos(batch.id)  # type: ignore[arg-type]
     # A first run wrote the draft of album A, then the process died.
     await services.store.add_draft(
@@ -230,10 +225,22 @@ async def test_command_line_prints_drafts_as_json(ai: FakeOpenAIServer, tmp_path
         "DATA_DIR": str(tmp_path / "data"),
     }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "core", "analyze", str(CLOTHES[12]), str(CLOTHES[13]),
-        str(TESTDATA / "heic" / "BROKEN_corrupted.hif"), "--mode", "one", "--hint",
-        "Levi's taille 32", "--quiet",
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "core",
+        "analyze",
+        str(CLOTHES[12]),
+        str(CLOTHES[13]),
+        str(TESTDATA / "heic" / "BROKEN_corrupted.hif"),
+        "--mode",
+        "one",
+        "--hint",
+        "Levi's taille 32",
+        "--quiet",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 0, err.decode()
@@ -246,8 +253,15 @@ async def test_command_line_prints_drafts_as_json(ai: FakeOpenAIServer, tmp_path
 async def test_command_line_names_a_missing_key(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "core", "analyze", str(CLOTHES[0]),
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "core",
+        "analyze",
+        str(CLOTHES[0]),
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 2

@@ -147,7 +147,7 @@ TEXTS: dict[str, str] = {
     "ask_colours": "Send one or two colours, e.g. blue, white.",
     "ask_category": "Send a word of the category (e.g. jeans, hoodie, dress).",
     "pick_category": "Which category?",
-    "no_category_match": "No category matches \"{query}\". Try another word (e.g. jeans, coat).",
+    "no_category_match": 'No category matches "{query}". Try another word (e.g. jeans, coat).',
     "pick_condition": "Which condition?",
     "pick_size": "Which size?",
     "ask_other_size": "Send the size as on the label (e.g. 38, M, W32 L34).",
@@ -227,4 +227,11 @@ TEXTS: dict[str, str] = {
     "err_condition_unknown": "Pick a condition from the buttons.",
     "err_generic": "Something went wrong on my side. Please try again; if it persists, "
     "tell the bot's owner.",
+    "err_field_unknown": "That field cannot be edited.",
+    "err_value_too_long": "That is too long: {count} characters, {max} at most.",
+    "err_size_too_long": "That size is too long: {count} characters, {max} at most.",
+    "err_photos_missing": "This draft has no photos left.",
+    "err_photo_not_found": "There is no photo {number}: this draft has {count}.",
+    "export_too_big": "Your export is {size} MB, over Telegram's 50 MB limit for "
+    "bots. Delete old drafts, or ask the bot's owner for the file.",
 }

@@ -242,4 +242,12 @@ TEXTS: dict[str, str] = {
     "err_condition_unknown": "Choisissez un état avec les boutons.",
     "err_generic": "Un problème est survenu de mon côté. Réessayez ; si cela persiste, prévenez "
     "le propriétaire du bot.",
+    "err_field_unknown": "Ce champ ne peut pas être modifié.",
+    "err_value_too_long": "C'est trop long : {count} caractères, {max} au maximum.",
+    "err_size_too_long": "Cette taille est trop longue : {count} caractères, {max} au maximum.",
+    "err_photos_missing": "Ce brouillon n'a plus de photos.",
+    "err_photo_not_found": "Il n'y a pas de photo {number} : ce brouillon en a {count}.",
+    "export_too_big": "Votre export fait {size} Mo, au-delà de la limite de 50 Mo de Telegram "
+    "pour les bots. Supprimez d'anciens brouillons, ou demandez le fichier au propriétaire "
+    "du bot.",
 }

@@ -1,0 +1,267 @@
+"""Draft -> card caption and buttons; the callback_data protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.texts import t
+from core.catalog import Category, get_category
+from core.models import Condition, Draft, DraftStatus
+
+CAPTION_LIMIT = 1024
+COMMON_SIZES = ["XS", "S", "M", "L", "XL", "XXL", "36", "38", "40", "42", "44", "Unique"]
+EDIT_FIELDS = [
+    "title",
+    "description",
+    "price",
+    "brand",
+    "size",
+    "condition",
+    "category",
+    "colours",
+    "cover",
+]
+
+
+# ---- callback_data: "d:<draft_id>:<action>[:<arg>]", "b:<batch_id>:<action>", "s:<k>:<v>" ------
+
+
+@dataclass(frozen=True)
+class Callback:
+    kind: str  # "d" draft, "b" batch, "s" settings, "l" list page
+    target: int
+    action: str
+    arg: str = ""
+
+
+def encode(kind: str, target: int, action: str, arg: str = "") -> str:
+    """Return compact callback data, always under Telegram's 64 bytes."""
+    data = f"{kind}:{target}:{action}" + (f":{arg}" if arg else "")
+    if len(data.encode()) > 64:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def decode(data: str) -> Callback | None:
+    """Parse callback data; None for anything that is not ours (e.g. an old format)."""
+    parts = data.split(":", 3)
+    if len(parts) < 3 or not parts[1].lstrip("-").isdigit():
+        return None
+    return Callback(parts[0], int(parts[1]), parts[2], parts[3] if len(parts) == 4 else "")
+
+
+def draft_button(
+    lang: str, draft_id: int, action: str, label_key: str, arg: str = "", **params: object
+) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t(lang, label_key, **params), callback_data=encode("d", draft_id, action, arg)
+    )
+
+
+# ---- caption -----------------------------------------------------------------------------------
+
+
+def format_price(value: float) -> str:
+    """Return a price as people write it: 25 EUR, 12,50 EUR."""
+    if float(value).is_integer():
+        return f"{int(value)} EUR"
+    return f"{value:.2f}".replace(".", ",") + " EUR"
+
+
+def category_label(category_id: str, lang: str) -> str:
+    category: Category | None = get_category(category_id)
+    if category is None:
+        return category_id or "-"
+    return category.label(lang)
+
+
+def condition_label(condition: Condition | None, lang: str) -> str:
+    return t(lang, f"cond_{condition.value}") if condition else "-"
+
+
+def status_line(draft: Draft, lang: str) -> str:
+    """Return the card's last line: ready, what is missing, or where it is in publishing."""
+    if draft.status is DraftStatus.FAILED and draft.error and not draft.title:
+        return t(lang, "card_failed", reason=t(lang, f"err_{draft.error}"))
+    if draft.status is DraftStatus.FAILED:
+        return t(lang, "card_publish_failed", reason=escape(draft.error or "?"))
+    if draft.status is DraftStatus.APPROVED:
+        return t(lang, "card_approved")
+    if draft.status is DraftStatus.QUEUED:
+        return t(lang, "card_queued")
+    if draft.status is DraftStatus.PUBLISHING:
+        return t(lang, "card_publishing")
+    if draft.status is DraftStatus.PUBLISHED:
+        return t(lang, "card_published", url=escape(draft.vinted_url or ""))
+    if draft.publish_ready:
+        return t(lang, "card_ready")
+    return t(lang, "card_missing", items=missing_words(draft.missing, lang))
+
+
+def missing_words(missing: list[str], lang: str) -> str:
+    return ", ".join(t(lang, f"missing_{key}") for key in missing) or "-"
+
+
+def render_caption(draft: Draft, lang: str, note: str | None = None) -> str:
+    """Return the card caption (HTML), always within Telegram's 1024-character limit."""
+    if draft.status is DraftStatus.FAILED and not draft.title:
+        return _fit([], "", [f"#{draft.id}", status_line(draft, lang)])
+    confirm = f" ({t(lang, 'card_to_confirm')})"
+    head = [f"<b>{escape(draft.title)}</b>"]
+    if draft.price:
+        head.append(
+            t(
+                lang,
+                "card_price",
+                target=format_price(draft.price.target),
+                min=format_price(draft.price.min),
+                max=format_price(draft.price.max),
+            )
+        )
+
+    def fact(key: str, value: str) -> str:
+        return t(lang, "card_fact", label=t(lang, key), value=value)
+
+    facts = [
+        fact("card_brand", escape(draft.brand or t(lang, "card_no_brand"))),
+        fact("card_category", escape(category_label(draft.category, lang))),
+        fact("card_size", escape(draft.size or "-"))
+        + (confirm if "size" in draft.to_confirm else ""),
+        fact("card_condition", condition_label(draft.condition, lang))
+        + (confirm if "condition" in draft.to_confirm else ""),
+    ]
+    if draft.colours:
+        facts.append(fact("card_colours", escape(", ".join(draft.colours))))
+    if draft.material:
+        facts.append(fact("card_material", escape(draft.material)))
+    if draft.defects:
+        facts.append(fact("card_defects", escape("; ".join(draft.defects))))
+    head.append("\n".join(facts))
+    tail = [f"#{draft.id} · {status_line(draft, lang)}"]
+    if note:
+        tail.insert(0, f"<i>{escape(note)}</i>")
+    body = escape(draft.description)
+    if draft.hashtags:
+        body += "\n" + escape(" ".join(draft.hashtags))
+    return _fit(head, body, tail)
+
+
+def _fit(head: list[str], body: str, tail: list[str]) -> str:
+    """Join the parts, shortening the description first so the caption fits."""
+
+    def join(text: str) -> str:
+        return "\n\n".join(part for part in [*head, text, *tail] if part)
+
+    caption = join(body)
+    if len(caption) <= CAPTION_LIMIT:
+        return caption
+    room = CAPTION_LIMIT - len(join("")) - 4
+    # Cut on a line break (or a space) so no HTML entity is split.
+    cut = body[: max(room, 0)]
+    for sep in ("\n", " "):
+        if sep in cut:
+            cut = cut[: cut.rindex(sep)]
+            break
+    if "&" in cut[-6:]:
+        cut = cut[: cut.rindex("&")]
+    return join(cut + " ...")
+
+
+# ---- keyboards ---------------------------------------------------------------------------------
+
+
+def main_keyboard(draft: Draft, lang: str, photo_count: int) -> InlineKeyboardMarkup | None:
+    """Return the card's buttons for the draft's status."""
+    assert draft.id is not None
+    did = draft.id
+    photos = [draft_button(lang, did, "ph", "btn_photos", count=photo_count)]
+    if draft.status is DraftStatus.FAILED and not draft.title:
+        return InlineKeyboardMarkup(
+            [
+                [
+                    draft_button(lang, did, "rg", "btn_retry"),
+                    draft_button(lang, did, "dl", "btn_delete"),
+                ]
+            ]
+        )
+    if draft.status in (DraftStatus.APPROVED, DraftStatus.QUEUED):
+        return InlineKeyboardMarkup([[draft_button(lang, did, "un", "btn_undo")], photos])
+    if draft.status in (DraftStatus.PUBLISHING, DraftStatus.PUBLISHED):
+        return InlineKeyboardMarkup([photos])
+    return InlineKeyboardMarkup(
+        [
+            [
+                draft_button(lang, did, "ap", "btn_approve"),
+                draft_button(lang, did, "ed", "btn_edit"),
+            ],
+            [
+                draft_button(lang, did, "rg", "btn_regenerate"),
+                draft_button(lang, did, "dl", "btn_delete"),
+            ],
+            photos,
+        ]
+    )
+
+
+def edit_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
+    """Return the field menu opened by Edit."""
+    buttons = [draft_button(lang, draft_id, "f", f"field_{f}", arg=f) for f in EDIT_FIELDS]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
+    return InlineKeyboardMarkup(rows)
+
+
+def condition_keyboard(draft_id: int, lang: str, action: str = "cc") -> InlineKeyboardMarkup:
+    rows = [
+        [draft_button(lang, draft_id, action, f"cond_{c.value}", arg=c.value)] for c in Condition
+    ]
+    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
+    return InlineKeyboardMarkup(rows)
+
+
+def size_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(size, callback_data=encode("d", draft_id, "cs", size))
+        for size in COMMON_SIZES
+    ]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([draft_button(lang, draft_id, "f", "btn_other_size", arg="size")])
+    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
+    return InlineKeyboardMarkup(rows)
+
+
+def category_keyboard(draft_id: int, lang: str, matches: list[Category]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                c.label(lang)[-60:], callback_data=encode("d", draft_id, "cat", c.id)
+            )
+        ]
+        for c in matches[:8]
+    ]
+    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
+    return InlineKeyboardMarkup(rows)
+
+
+def cover_keyboard(draft_id: int, lang: str, count: int) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(str(i + 1), callback_data=encode("d", draft_id, "cv", str(i)))
+        for i in range(count)
+    ]
+    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
+    return InlineKeyboardMarkup(rows)
+
+
+def delete_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                draft_button(lang, draft_id, "dly", "btn_confirm_delete"),
+                draft_button(lang, draft_id, "bk", "btn_back"),
+            ]
+        ]
+    )

@@ -1,0 +1,201 @@
+"""Commands: /start, /help, /drafts, /queue, /stats, /export, /one, /cancel, unknown ones."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import cards
+from bot.state import BotState, state_of
+from bot.texts import t
+from core.analysis.tokens import estimate_cost_usd
+from core.export import export_filename, write_export
+from core.models import DraftStatus
+
+PAGE_SIZE = 8
+BOT_API_UPLOAD_LIMIT = 50 * 2**20  # bots may send files up to 50 MB
+OPEN_STATUSES = [DraftStatus.DRAFT, DraftStatus.FAILED, DraftStatus.APPROVED, DraftStatus.QUEUED]
+QUEUE_STATUSES = [DraftStatus.APPROVED, DraftStatus.QUEUED, DraftStatus.PUBLISHING]
+
+
+async def _reply(update: Update, text: str, **kwargs: object) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome the seller with a three-step how-to."""
+    state = state_of(context)
+    user = update.effective_user
+    assert user is not None
+    lang = await state.lang(update)
+    await _reply(update, t(lang, "welcome", name=escape(user.first_name)))
+
+
+async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the commands."""
+    await _reply(update, t(await state_of(context).lang(update), "help"))
+
+
+async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the seller's open drafts, a page at a time, each reopening its card."""
+    state = state_of(context)
+    user = await state.user(update)
+    text, markup = await _drafts_page(state, user.user_id, await state.lang(update), 0)
+    await _reply(update, text, reply_markup=markup)
+
+
+async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Turn a page of /drafts."""
+    state = state_of(context)
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    user = await state.user(update)
+    callback = cards.decode(query.data)
+    page = callback.target if callback else 0
+    text, markup = await _drafts_page(state, user.user_id, await state.lang(update), page)
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await query.answer()
+
+
+async def _drafts_page(
+    state: BotState, user_id: int, lang: str, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    store = state.services.store
+    total = await store.count_drafts(user_id, OPEN_STATUSES)
+    if total == 0:
+        return t(lang, "drafts_empty"), None
+    pages = math.ceil(total / PAGE_SIZE)
+    page = max(0, min(page, pages - 1))
+    drafts = await store.list_drafts(
+        user_id, OPEN_STATUSES, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+    )
+    rows = []
+    for draft in drafts:
+        assert draft.id is not None
+        if draft.status is DraftStatus.DRAFT:
+            status = t(lang, "status_ready" if draft.publish_ready else "status_to_fix")
+        else:
+            status = t(lang, f"status_{draft.status.value}")
+        label = f"#{draft.id} {draft.title or '-'}"[:48] + f" · {status}"
+        rows.append([InlineKeyboardButton(label, callback_data=cards.encode("d", draft.id, "op"))])
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                t(lang, "btn_prev"), callback_data=cards.encode("l", page - 1, "dr")
+            )
+        )
+    if page < pages - 1:
+        nav.append(
+            InlineKeyboardButton(
+                t(lang, "btn_next"), callback_data=cards.encode("l", page + 1, "dr")
+            )
+        )
+    if nav:
+        rows.append(nav)
+    header = t(lang, "drafts_header", count=total, page=page + 1, pages=pages)
+    return header, InlineKeyboardMarkup(rows)
+
+
+async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the approved drafts waiting to be published, oldest first."""
+    state = state_of(context)
+    user = await state.user(update)
+    lang = await state.lang(update)
+    drafts = await state.services.store.list_drafts(user.user_id, QUEUE_STATUSES, limit=50)
+    if not drafts:
+        await _reply(update, t(lang, "queue_empty"))
+        return
+    drafts.reverse()  # the store lists newest first; the queue runs oldest first
+    lines = [t(lang, "queue_header", count=len(drafts))]
+    for pos, draft in enumerate(drafts, start=1):
+        price = cards.format_price(draft.price.target) if draft.price else "-"
+        lines.append(
+            t(lang, "queue_line", pos=pos, id=draft.id, title=escape(draft.title), price=price)
+        )
+    await _reply(update, "\n".join(lines))
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show this month's figures: photos, drafts, ready share, published, tokens and cost."""
+    state = state_of(context)
+    user = await state.user(update)
+    lang = await state.lang(update)
+    now = datetime.now(UTC)
+    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    figures = await state.services.store.stats(user.user_id, month)
+    prompt, completion = int(figures["prompt_tokens"]), int(figures["completion_tokens"])
+    cost = estimate_cost_usd(state.settings.vision_model, prompt, completion)
+    await _reply(
+        update,
+        t(
+            lang,
+            "stats",
+            photos=figures["photos_analysed"],
+            drafts=figures["drafts"],
+            ready_share=round(100 * float(figures["ready_share"])),
+            published=figures["published"],
+            failed=int(figures["failed"]) + int(figures.get("publish_failed", 0)),
+            tokens=f"{prompt + completion:,}".replace(",", " "),
+            cost=f"{cost:.2f}".replace(".", "," if lang == "fr" else "."),
+        ),
+    )
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send a ZIP of the seller's drafts (JSON and CSV) with their photos."""
+    state = state_of(context)
+    user = await state.user(update)
+    lang = await state.lang(update)
+    message = update.effective_message
+    assert message is not None
+    if await state.services.store.count_drafts(user.user_id) == 0:
+        await _reply(update, t(lang, "export_empty"))
+        return
+    with tempfile.TemporaryDirectory(prefix="export-") as tmp:
+        target = Path(tmp) / export_filename(datetime.now(UTC))
+        summary = await write_export(
+            state.services.store, state.settings.data_dir, user.user_id, target
+        )
+        if summary.size_bytes > BOT_API_UPLOAD_LIMIT:
+            size = f"{summary.size_bytes / 2**20:.0f}"
+            await _reply(update, t(lang, "export_too_big", size=size))
+            return
+        with target.open("rb") as fh:
+            await message.reply_document(
+                fh, filename=target.name, caption=t(lang, "export_caption")
+            )
+
+
+async def one(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Make the next batch of photos a single item."""
+    state = state_of(context)
+    user = await state.user(update)
+    await state.services.store.update_user(user.user_id, settings={"one_next": True})
+    await _reply(update, t(await state.lang(update), "one_armed"))
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop a field edit in progress (and a pending /one)."""
+    state = state_of(context)
+    user = await state.user(update)
+    lang = await state.lang(update)
+    pending = user.settings.get("awaiting") or user.settings.get("one_next")
+    await state.services.store.update_user(
+        user.user_id, settings={"awaiting": None, "one_next": None}
+    )
+    await _reply(update, t(lang, "cancelled" if pending else "nothing_to_cancel"))
+
+
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a command the bot does not have."""
+    await _reply(update, t(await state_of(context).lang(update), "unknown_command"))

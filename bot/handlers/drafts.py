@@ -1,0 +1,299 @@
+"""Buttons on draft cards: approve, edit menu, regenerate, delete, photos, confirmations."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, ForceReply, Update
+from telegram.ext import ContextTypes
+
+from bot import cards
+from bot.handlers.errors import friendly
+from bot.state import BotState, state_of
+from bot.texts import t
+from core.editing import ApproveOutcome, Change, format_value
+from core.models import Condition, Draft
+
+log = logging.getLogger(__name__)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route a card button to its action, after checking who owns the draft."""
+    state = state_of(context)
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    lang = await state.lang(update)
+    callback = cards.decode(query.data)
+    if callback is None:
+        await query.answer(t(lang, "old_button"), show_alert=True)
+        return
+    draft = await state.services.store.get_draft(callback.target)
+    if draft is None:
+        await query.answer(t(lang, "draft_gone"), show_alert=True)
+        return
+    if draft.user_id != update.effective_user.id:
+        await query.answer(t(lang, "not_yours"), show_alert=True)
+        return
+    action = _ACTIONS.get(callback.action)
+    if action is None:
+        await query.answer(t(lang, "old_button"), show_alert=True)
+        return
+    await action(state, query, draft, callback.arg, lang)
+
+
+async def _approve(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
+    """Approve, or first ask for what is still to confirm, or say what is missing."""
+    assert draft.id is not None
+    result = await state.editor.approve(draft.user_id, draft.id)
+    if result.outcome is ApproveOutcome.APPROVED:
+        await state.sender.refresh_card(result.draft, lang)
+        await query.answer(t(lang, "approved"))
+    elif result.outcome is ApproveOutcome.NEEDS_CONFIRMATION:
+        first = result.to_confirm[0]
+        markup = (
+            cards.condition_keyboard(draft.id, lang, "cc")
+            if first == "condition"
+            else cards.size_keyboard(draft.id, lang)
+        )
+        await query.edit_message_reply_markup(markup)
+        items = ", ".join(t(lang, f"field_{f}") for f in result.to_confirm)
+        await query.answer(t(lang, "approve_confirm_first", items=items), show_alert=True)
+    elif result.outcome is ApproveOutcome.NOT_READY:
+        await query.edit_message_reply_markup(cards.edit_keyboard(draft.id, lang))
+        await query.answer(
+            t(lang, "approve_not_ready", items=cards.missing_words(result.missing, lang))[:200],
+            show_alert=True,
+        )
+    elif result.outcome is ApproveOutcome.FAILED:
+        reason = t(lang, f"err_{result.draft.error or 'ai_unavailable'}")
+        await query.answer(t(lang, "card_failed", reason=reason)[:200], show_alert=True)
+    else:
+        await query.answer(t(lang, "approve_already"))
+
+
+async def _confirm(
+    state: BotState, query: CallbackQuery, draft: Draft, value: str, lang: str, field: str
+) -> None:
+    """Take a one-tap confirmation from the approve flow, then carry on approving."""
+    assert draft.id is not None
+    updated, change = await state.editor.confirm(draft.user_id, draft.id, field, value)
+    await state.sender.refresh_card(updated, lang, note=change_line(change, lang))
+    await _approve(state, query, updated, "", lang)
+
+
+async def _confirm_condition(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    await _confirm(state, query, draft, arg, lang, "condition")
+
+
+async def _confirm_size(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    await _confirm(state, query, draft, arg, lang, "size")
+
+
+async def _edit_menu(
+    state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
+) -> None:
+    assert draft.id is not None
+    await query.edit_message_reply_markup(cards.edit_keyboard(draft.id, lang))
+    await query.answer(t(lang, "edit_menu"))
+
+
+async def _back(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
+    await state.sender.refresh_card(draft, lang)
+    await query.answer()
+
+
+_ASK_KEYS = {
+    "title": "ask_title",
+    "price": "ask_price",
+    "brand": "ask_brand",
+    "colours": "ask_colours",
+    "category": "ask_category",
+    "size": "ask_other_size",
+}
+
+
+async def _field(
+    state: BotState, query: CallbackQuery, draft: Draft, field: str, lang: str
+) -> None:
+    """Open the editor of one field: buttons for a condition, a question for the rest."""
+    assert draft.id is not None
+    if field == "condition":
+        await query.edit_message_reply_markup(cards.condition_keyboard(draft.id, lang, "c"))
+        await query.answer(t(lang, "pick_condition"))
+        return
+    if field == "cover":
+        photos = await state.sender.send_photos(query.message.chat.id, draft)  # type: ignore[union-attr]
+        await query.edit_message_reply_markup(cards.cover_keyboard(draft.id, lang, len(photos)))
+        await query.answer(t(lang, "pick_cover"))
+        return
+    current = format_value(field, getattr(draft, field, None))
+    key = _ASK_KEYS.get(field)
+    question = t(lang, key) if key else t(lang, "ask_value", field=t(lang, f"field_{field}"))
+    if current and field != "description":
+        question += f"\n({current})"
+    chat_id = query.message.chat.id  # type: ignore[union-attr]
+    prompt = await state.sender.text(
+        chat_id, question, reply_markup=ForceReply(input_field_placeholder=current[:64] or None)
+    )
+    await state.services.store.update_user(
+        draft.user_id,
+        settings={"awaiting": {"draft": draft.id, "field": field, "prompt": prompt.message_id}},
+    )
+    await query.answer()
+
+
+async def _set_condition(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    assert draft.id is not None
+    updated, change = await state.editor.set_field(
+        draft.user_id, draft.id, "condition", Condition(arg)
+    )
+    await state.sender.refresh_card(updated, lang, note=change_line(change, lang))
+    await query.answer(t(lang, "edited"))
+
+
+async def _set_category(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    assert draft.id is not None
+    updated, change = await state.editor.set_field(draft.user_id, draft.id, "category", arg)
+    await state.sender.refresh_card(updated, lang, note=change_line(change, lang))
+    await query.answer(t(lang, "edited"))
+
+
+async def _set_cover(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    assert draft.id is not None
+    updated = await state.editor.set_cover(draft.user_id, draft.id, int(arg))
+    await state.sender.refresh_card(updated, lang, new_cover=True)
+    await query.answer(t(lang, "cover_set"))
+
+
+async def _regenerate(
+    state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
+) -> None:
+    """Analyse the item again in the background; the card updates when done."""
+    assert draft.id is not None
+    await query.answer(t(lang, "regenerating"))
+    draft_id, user_id = draft.id, draft.user_id
+
+    chat_id = query.message.chat.id  # type: ignore[union-attr]
+
+    async def run() -> None:
+        try:
+            updated = await state.editor.regenerate(user_id, draft_id)
+        except Exception as exc:  # the card stays as it was; say why in the chat
+            key = friendly(exc)
+            if key is None:
+                log.exception("regenerating draft %s failed", draft_id)
+            await state.sender.text(chat_id, t(lang, key or "err_generic"))
+            return
+        await state.sender.refresh_card(updated, lang, note=t(lang, "regenerated"))
+
+    state.intake.app.create_task(run())
+
+
+async def _delete_ask(
+    state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
+) -> None:
+    assert draft.id is not None
+    await query.edit_message_reply_markup(cards.delete_keyboard(draft.id, lang))
+    await query.answer(t(lang, "confirm_delete"))
+
+
+async def _delete(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
+    assert draft.id is not None
+    await state.editor.delete(draft.user_id, draft.id)
+    await query.edit_message_caption(t(lang, "card_deleted"), reply_markup=None)
+    await query.answer(t(lang, "deleted"))
+
+
+async def _undo(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
+    assert draft.id is not None
+    updated = await state.editor.undo_approve(draft.user_id, draft.id)
+    await state.sender.refresh_card(updated, lang)
+    await query.answer(t(lang, "undone"))
+
+
+async def _photos(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
+    await query.answer()
+    await state.sender.send_photos(query.message.chat.id, draft)  # type: ignore[union-attr]
+
+
+async def _open(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
+    """Send the draft's card again (from /drafts or /queue)."""
+    await query.answer()
+    await state.sender.send_card(query.message.chat.id, draft, lang)  # type: ignore[union-attr]
+
+
+_ACTIONS = {
+    "ap": _approve,
+    "cc": _confirm_condition,
+    "cs": _confirm_size,
+    "ed": _edit_menu,
+    "bk": _back,
+    "f": _field,
+    "c": _set_condition,
+    "cat": _set_category,
+    "cv": _set_cover,
+    "rg": _regenerate,
+    "dl": _delete_ask,
+    "dly": _delete,
+    "un": _undo,
+    "ph": _photos,
+    "op": _open,
+}
+
+
+async def on_batch_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Retry a batch whose analysis failed."""
+    state = state_of(context)
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    lang = await state.lang(update)
+    callback = cards.decode(query.data)
+    if callback is None or callback.action != "retry":
+        await query.answer(t(lang, "old_button"), show_alert=True)
+        return
+    if not await state.intake.retry(callback.target, update.effective_user.id, lang):
+        await query.answer(t(lang, "old_button"), show_alert=True)
+        return
+    await query.answer(t(lang, "regenerating"))
+
+
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a press on a button this version does not know (e.g. from an old card)."""
+    state = state_of(context)
+    query = update.callback_query
+    assert query is not None
+    await query.answer(t(await state.lang(update), "old_button"), show_alert=True)
+
+
+def change_line(change: Change, lang: str) -> str:
+    """Return "Price: 30 EUR -> 25 EUR" for the seller."""
+    return t(
+        lang,
+        "field_updated",
+        field=t(lang, f"field_{change.field}"),
+        before=display_value(change.field, change.before, lang) or "-",
+        after=display_value(change.field, change.after, lang) or "-",
+    )
+
+
+def display_value(field: str, value: str, lang: str) -> str:
+    """Turn a raw change value into words: prices in EUR, conditions and categories by name."""
+    if not value:
+        return value
+    if field == "price":
+        return cards.format_price(float(value))
+    if field == "condition":
+        return cards.condition_label(Condition(value), lang)
+    if field == "category":
+        return cards.category_label(value, lang)
+    return value

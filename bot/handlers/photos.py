@@ -1,0 +1,65 @@
+"""Photos, files and everything else a seller attaches."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot.intake import BOT_API_DOWNLOAD_LIMIT, Incoming
+from bot.state import state_of
+
+# Attachments that are never photos, with the text key that names them.
+_NOT_PHOTOS = {
+    "video": "skip_video",
+    "video_note": "skip_video",
+    "animation": "skip_animation",
+    "sticker": "skip_sticker",
+    "voice": "skip_voice",
+    "audio": "skip_audio",
+}
+
+
+def classify(message: Message) -> Incoming:
+    """Return what this message carries, and why it will be skipped if it is not a photo."""
+    album, caption = message.media_group_id, message.caption
+    if message.photo:
+        largest = message.photo[-1]
+        return Incoming(
+            name=f"photo {message.message_id}.jpg",
+            file_id=largest.file_id,
+            size=largest.file_size,
+            album_key=album,
+            caption=caption,
+        )
+    for attr, reason in _NOT_PHOTOS.items():
+        media = getattr(message, attr)
+        if media is not None:
+            name = getattr(media, "file_name", None) or attr.replace("_", " ")
+            return Incoming(name=name, album_key=album, caption=caption, skip=reason)
+    document = message.document
+    assert document is not None
+    incoming = Incoming(
+        name=document.file_name or "file",
+        file_id=document.file_id,
+        size=document.file_size,
+        album_key=album,
+        caption=caption,
+    )
+    mime = (document.mime_type or "").lower()
+    if document.file_size == 0:
+        incoming.skip = "skip_empty"
+    elif document.file_size and document.file_size > BOT_API_DOWNLOAD_LIMIT:
+        incoming.skip = "skip_too_big"
+    elif mime and not mime.startswith("image/") and mime != "application/octet-stream":
+        incoming.skip = "skip_not_image"  # a PDF or a zip: no need to download it to know
+    return incoming
+
+
+async def receive(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Add the attachment to the seller's current batch."""
+    state = state_of(context)
+    message = update.effective_message
+    assert message is not None
+    user = await state.user(update)
+    lang = await state.lang(update)
+    await state.intake.receive(user, message.chat_id, lang, classify(message))

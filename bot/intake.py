@@ -1,0 +1,295 @@
+"""Photos in: batching with a quiet window, downloads, progress, then draft cards out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot import cards
+from bot.sender import HARMLESS, Sender
+from bot.texts import t
+from core.drafting import BatchTooLarge, DuplicatePhoto
+from core.images import ImageRejected
+from core.models import Batch, BatchStatus, Draft, GroupingMode, Progress
+from core.services import Services
+from core.store import User
+
+log = logging.getLogger(__name__)
+
+BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses larger files
+PROGRESS_EVERY = 1.0  # seconds between two edits of the progress message
+
+
+@dataclass
+class Incoming:
+    """One attachment of a message, as the photos handler understood it."""
+
+    name: str
+    file_id: str | None = None
+    size: int | None = None
+    album_key: str | None = None
+    caption: str | None = None
+    skip: str | None = None  # a skip_* text key when it is not a photo we can take
+
+
+@dataclass
+class OpenBatch:
+    """A batch still receiving photos: the debounce state of one seller."""
+
+    batch: Batch
+    chat_id: int
+    lang: str
+    next_position: int = 0
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    full: bool = False
+
+
+class Intake:
+    """Collect each seller's photos into batches and run their analysis in the background."""
+
+    def __init__(
+        self, app: Application[Any, Any, Any, Any, Any, Any], services: Services, sender: Sender
+    ) -> None:
+        self.app = app
+        self.services = services
+        self.sender = sender
+        self.quiet = services.settings.album_quiet_seconds
+        self._open: dict[int, OpenBatch] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._running: set[int] = set()
+
+    # ---- receiving --------------------------------------------------------------------------
+
+    async def receive(self, user: User, chat_id: int, lang: str, item: Incoming) -> None:
+        """Add one attachment to the seller's open batch and (re)start the quiet window."""
+        lock = self._locks.setdefault(user.user_id, asyncio.Lock())
+        async with lock:
+            current = self._open.get(user.user_id)
+            if current is None:
+                current = await self._start(user, chat_id, lang)
+                self._open[user.user_id] = current
+            position = current.next_position
+            current.next_position += 1
+            if item.caption:
+                current.hints.append(item.caption)
+            self._arm(user.user_id)
+            if item.skip:
+                current.skipped.append((item.name, item.skip))
+                return
+            task = asyncio.create_task(self._store(current, item, position))
+            current.tasks.add(task)
+        await task
+
+    async def _start(self, user: User, chat_id: int, lang: str) -> OpenBatch:
+        settings = user.settings
+        mode = GroupingMode(settings.get("grouping", GroupingMode.AUTO.value))
+        if settings.get("one_next"):
+            mode = GroupingMode.ONE
+            await self.services.store.update_user(user.user_id, settings={"one_next": None})
+        batch = await self.services.drafting.start_batch(
+            user.user_id, mode=mode, language=user.language, chat_id=chat_id
+        )
+        ack = await self.sender.text(chat_id, t(lang, "batch_receiving"))
+        assert batch.id is not None
+        batch = await self.services.store.update_batch(
+            batch.id, progress_message_id=ack.message_id
+        )
+        return OpenBatch(batch=batch, chat_id=chat_id, lang=lang)
+
+    def _arm(self, user_id: int) -> None:
+        """Restart the seller's quiet window: the batch closes when nothing came for a while."""
+        jobs = self.app.job_queue
+        assert jobs is not None, "python-telegram-bot[job-queue] is required"
+        name = f"batch:{user_id}"
+        for job in jobs.get_jobs_by_name(name):
+            job.schedule_removal()
+        jobs.run_once(self._on_quiet, when=self.quiet, name=name, data=user_id)
+
+    async def _store(self, current: OpenBatch, item: Incoming, position: int) -> None:
+        """Download the file once and store it; a bad file is noted, never fatal."""
+        assert item.file_id is not None
+        try:
+            tg_file = await self.app.bot.get_file(item.file_id)
+            data = bytes(await tg_file.download_as_bytearray())
+            await self.services.drafting.add_photo(
+                current.batch,
+                data,
+                item.name,
+                album_key=item.album_key,
+                telegram_file_id=item.file_id,
+                position=position,
+            )
+        except ImageRejected as exc:
+            current.skipped.append((item.name, f"skip_{exc.reason}"))
+        except DuplicatePhoto:
+            current.skipped.append((item.name, "skip_duplicate"))
+        except BatchTooLarge:
+            current.full = True
+        except BadRequest as exc:
+            reason = "skip_too_big" if "too big" in exc.message.lower() else "skip_download"
+            current.skipped.append((item.name, reason))
+        except TelegramError as exc:
+            log.warning("download of %s failed: %s", item.name, exc)
+            current.skipped.append((item.name, "skip_download"))
+
+    async def _on_quiet(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Close the seller's batch once no photo came during the quiet window."""
+        assert context.job is not None
+        user_id = int(context.job.data)  # type: ignore[arg-type]
+        current = self._open.get(user_id)
+        if current is None:
+            return
+        await asyncio.gather(*list(current.tasks), return_exceptions=True)
+        jobs = self.app.job_queue
+        assert jobs is not None
+        if any(j is not context.job for j in jobs.get_jobs_by_name(f"batch:{user_id}")):
+            return  # more photos came while we waited: the newer window closes the batch
+        del self._open[user_id]
+        await self._close(current)
+
+    async def _close(self, current: OpenBatch) -> None:
+        batch, lang, chat_id = current.batch, current.lang, current.chat_id
+        assert batch.id is not None
+        store = self.services.store
+        if current.hints:
+            batch = await store.update_batch(batch.id, hint="\n".join(current.hints))
+        if current.skipped:
+            lines = [t(lang, "skipped_header")] + [
+                t(lang, "skipped_line", name=cards.escape(name), reason=t(lang, reason))
+                for name, reason in current.skipped
+            ]
+            await self.sender.text(chat_id, "\n".join(lines))
+        if current.full:
+            await self.sender.text(
+                chat_id, t(lang, "batch_full", limit=self.services.settings.max_batch_photos)
+            )
+        photos = await store.batch_photos(batch.id)
+        if not photos:
+            await store.update_batch(batch.id, status=BatchStatus.FAILED, error="no_photos")
+            await self._edit_progress(batch, t(lang, "batch_empty"))
+            return
+        batch = await self.services.drafting.close_batch(batch.id)
+        key = "batch_received_one" if len(photos) == 1 else "batch_received"
+        await self._edit_progress(batch, t(lang, key, count=len(photos)))
+        self.start_analysis(batch, lang)
+
+    # ---- analysing --------------------------------------------------------------------------
+
+    def start_analysis(self, batch: Batch, lang: str) -> None:
+        """Analyse the batch in the background, so the bot keeps answering meanwhile."""
+        assert batch.id is not None
+        if batch.id in self._running:
+            return
+        self._running.add(batch.id)
+        self.app.create_task(self._analyse(batch, lang), name=f"analyse:{batch.id}")
+
+    async def _analyse(self, batch: Batch, lang: str) -> None:
+        assert batch.id is not None
+        last_edit = 0.0
+
+        async def progress(p: Progress) -> None:
+            nonlocal last_edit
+            now = time.monotonic()
+            if now - last_edit < PROGRESS_EVERY:
+                return
+            last_edit = now
+            await self._edit_progress(
+                batch,
+                t(
+                    lang,
+                    "batch_progress",
+                    total=p.photos_total,
+                    photos=p.photos_processed,
+                    items=p.items_found,
+                    drafts=p.drafts_written,
+                ),
+            )
+
+        try:
+            drafts = await self.services.drafting.analyse_batch(batch.id, progress)
+            for draft in drafts:
+                if draft.card_message_id is None and batch.chat_id is not None:
+                    await self.sender.send_card(batch.chat_id, draft, lang)
+            ready = sum(d.publish_ready for d in drafts)
+            photos = sum(len(d.photo_ids) for d in drafts)
+            await self._edit_progress(
+                batch, t(lang, "batch_done", drafts=len(drafts), photos=photos, ready=ready)
+            )
+        except Exception as exc:
+            log.exception("analysis of batch %s failed", batch.id)
+            await self.services.store.update_batch(
+                batch.id, status=BatchStatus.FAILED, error=type(exc).__name__
+            )
+            retry = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            t(lang, "retry"), callback_data=cards.encode("b", batch.id, "retry")
+                        )
+                    ]
+                ]
+            )
+            await self._edit_progress(
+                batch, t(lang, "batch_failed", reason=t(lang, "err_generic")), retry
+            )
+        finally:
+            self._running.discard(batch.id)
+
+    async def _edit_progress(
+        self, batch: Batch, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        if batch.chat_id is None or batch.progress_message_id is None:
+            return
+        try:
+            await self.app.bot.edit_message_text(
+                text,
+                chat_id=batch.chat_id,
+                message_id=batch.progress_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        except BadRequest as exc:
+            if not any(h in exc.message.lower() for h in HARMLESS):
+                log.info("progress message of batch %s not updated: %s", batch.id, exc)
+
+    async def resume(self) -> None:
+        """Finish the batches a restart cut short: nothing the seller sent is lost."""
+        store = self.services.store
+        for batch in await store.unfinished_batches():
+            assert batch.id is not None
+            user = await store.get_user(batch.user_id)
+            lang = (user.ui_language if user else None) or "en"
+            if batch.status is BatchStatus.RECEIVING:
+                if not await store.batch_photos(batch.id):
+                    await store.update_batch(
+                        batch.id, status=BatchStatus.FAILED, error="no_photos"
+                    )
+                    continue
+                batch = await self.services.drafting.close_batch(batch.id)
+            log.info("resuming batch %s of user %s", batch.id, batch.user_id)
+            self.start_analysis(batch, lang)
+
+    async def retry(self, batch_id: int, user_id: int, lang: str) -> bool:
+        """Run a failed batch's analysis again."""
+        batch = await self.services.store.get_batch(batch_id, user_id=user_id)
+        if batch is None:
+            return False
+        batch = await self.services.store.update_batch(
+            batch_id, status=BatchStatus.PENDING, error=None
+        )
+        self.start_analysis(batch, lang)
+        return True
+
+    async def send_cards(self, chat_id: int, drafts: list[Draft], lang: str) -> None:
+        for draft in drafts:
+            await self.sender.send_card(chat_id, draft, lang)

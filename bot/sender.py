@@ -1,0 +1,124 @@
+"""Sending and refreshing draft cards, spaced so one chat never gets a flood of messages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from telegram import Bot, InputMediaPhoto, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot import cards
+from core.models import Draft
+from core.store import Store
+
+log = logging.getLogger(__name__)
+
+HARMLESS = ("message is not modified",)
+
+
+class Sender:
+    """Render drafts as cards in the chat and keep them up to date."""
+
+    def __init__(self, bot: Bot, store: Store, data_dir: Path, interval: float) -> None:
+        self.bot = bot
+        self.store = store
+        self.data_dir = data_dir
+        self.interval = interval
+        self._next_free: dict[int, float] = defaultdict(float)
+        self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def pace(self, chat_id: int) -> None:
+        """Wait for this chat's next free slot: about one message per interval in bursts."""
+        async with self._locks[chat_id]:
+            now = time.monotonic()
+            wait = self._next_free[chat_id] - now
+            if wait > 0:
+                await asyncio.sleep(wait)  # deliberate pacing towards Telegram, not a sync
+            self._next_free[chat_id] = max(now, self._next_free[chat_id]) + self.interval
+
+    async def _cover(self, draft: Draft) -> tuple[bytes, int]:
+        photos = await self.store.get_photos(draft.photo_ids)
+        if not photos:
+            raise LookupError(f"draft {draft.id} has no photos")
+        data = await asyncio.to_thread((self.data_dir / photos[0].path).read_bytes)
+        return data, len(photos)
+
+    async def send_card(self, chat_id: int, draft: Draft, lang: str) -> Draft:
+        """Send the draft's card (cover photo, caption, buttons) and remember where it is."""
+        cover, count = await self._cover(draft)
+        await self.pace(chat_id)
+        message = await self.bot.send_photo(
+            chat_id,
+            cover,
+            caption=cards.render_caption(draft, lang),
+            parse_mode=ParseMode.HTML,
+            reply_markup=cards.main_keyboard(draft, lang, count),
+        )
+        draft.card_chat_id, draft.card_message_id = chat_id, message.message_id
+        return await self.store.save_draft(draft)
+
+    async def refresh_card(
+        self, draft: Draft, lang: str, *, note: str | None = None, new_cover: bool = False
+    ) -> None:
+        """Show the draft's current state on its card, in place."""
+        if draft.card_chat_id is None or draft.card_message_id is None:
+            return
+        cover, count = await self._cover(draft)
+        caption = cards.render_caption(draft, lang, note)
+        markup = cards.main_keyboard(draft, lang, count)
+        try:
+            if new_cover:
+                await self.bot.edit_message_media(
+                    InputMediaPhoto(cover, caption=caption, parse_mode=ParseMode.HTML),
+                    chat_id=draft.card_chat_id,
+                    message_id=draft.card_message_id,
+                    reply_markup=markup,
+                )
+            else:
+                await self.bot.edit_message_caption(
+                    chat_id=draft.card_chat_id,
+                    message_id=draft.card_message_id,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+        except BadRequest as exc:
+            if any(h in exc.message.lower() for h in HARMLESS):
+                return
+            if "not found" in exc.message.lower():
+                # The seller deleted the card: send a fresh one rather than fail.
+                await self.send_card(draft.card_chat_id, draft, lang)
+                return
+            raise
+
+    async def send_photos(self, chat_id: int, draft: Draft) -> list[Message]:
+        """Send all the draft's photos as albums of up to ten."""
+        photos = await self.store.get_photos(draft.photo_ids)
+        sent: list[Message] = []
+        for start in range(0, len(photos), 10):
+            chunk = photos[start : start + 10]
+            media = [
+                InputMediaPhoto(await asyncio.to_thread((self.data_dir / p.path).read_bytes))
+                for p in chunk
+            ]
+            await self.pace(chat_id)
+            if len(media) == 1:
+                sent.append(await self.bot.send_photo(chat_id, media[0].media))
+            else:
+                sent.extend(await self.bot.send_media_group(chat_id, media))
+        return sent
+
+    async def text(self, chat_id: int, text: str, **kwargs: object) -> Message:
+        """Send a text message in this chat's pace."""
+        await self.pace(chat_id)
+        return await self.bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            **kwargs,  # type: ignore[arg-type]
+        )

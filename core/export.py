@@ -1,0 +1,244 @@
+"""A seller's data as a ZIP: every draft as JSON and CSV, and the photos Vinted would receive.
+
+The archive is written to a temporary file, one photo at a time, so memory holds the finished
+archive at most (export_user returns bytes) or nothing of it (write_export to a path). It never
+holds a Vinted session, cookie or any other secret: only drafts and their photos are read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import logging
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from core.catalog import get_category
+from core.models import Draft
+from core.store import Store
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMAT = 1
+CSV_COLUMNS = (
+    "id",
+    "status",
+    "title",
+    "price_target",
+    "price_min",
+    "price_max",
+    "brand",
+    "category",
+    "size",
+    "condition",
+    "colours",
+    "material",
+    "hashtags",
+    "ready",
+    "missing",
+    "vinted_url",
+    "created",
+)
+_PAGE = 200
+# A spreadsheet runs a cell starting with these as a formula; the model writes these texts.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export holds."""
+
+    drafts: int
+    photos: int
+    missing_photos: int  # photo files gone from DATA_DIR (listed in drafts.json)
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class _PhotoFile:
+    arcname: str
+    source: Path | None  # None when the file is missing
+
+
+@dataclass(frozen=True)
+class _Content:
+    data_dir: Path
+    drafts: list[Draft]  # oldest first
+    photo_paths: dict[int, list[str]]  # draft id -> its photos relative to DATA_DIR, cover first
+    now: datetime
+
+
+def export_filename(now: datetime) -> str:
+    """Return the export's file name, e.g. "vinted-drafts-2025-03-01-0930.zip" (UTC)."""
+    if now.tzinfo is not None:
+        now = now.astimezone(UTC)
+    return f"vinted-drafts-{now:%Y-%m-%d-%H%M}.zip"
+
+
+async def export_user(
+    store: Store, data_dir: Path, user_id: int, *, now: datetime | None = None
+) -> bytes:
+    """Return the ZIP of the seller's drafts (drafts.json, drafts.csv) and their photos."""
+    content = await _collect(store, data_dir, user_id, now)
+    return await asyncio.to_thread(_zip_bytes, content)
+
+
+async def write_export(
+    store: Store, data_dir: Path, user_id: int, target: Path, *, now: datetime | None = None
+) -> ExportSummary:
+    """Write the same ZIP as export_user to a file, without holding it in memory."""
+    content = await _collect(store, data_dir, user_id, now)
+    return await asyncio.to_thread(_zip_file, content, target)
+
+
+async def _collect(store: Store, data_dir: Path, user_id: int, now: datetime | None) -> _Content:
+    """Read every draft of the seller, oldest first, and the paths of its photos."""
+    drafts: list[Draft] = []
+    while True:
+        page = await store.list_drafts(user_id, limit=_PAGE, offset=len(drafts))
+        drafts.extend(page)
+        if len(page) < _PAGE:
+            break
+    # A draft added while paging shifts the pages by one: keep each draft once.
+    drafts = sorted({d.id: d for d in drafts}.values(), key=lambda d: d.id or 0)
+    paths: dict[int, list[str]] = {}
+    for draft in drafts:
+        assert draft.id is not None
+        photos = await store.get_photos(draft.photo_ids, user_id=user_id)
+        paths[draft.id] = [photo.path for photo in photos]
+    return _Content(data_dir, drafts, paths, now or datetime.now(UTC))
+
+
+def _locate(content: _Content) -> dict[int, list[_PhotoFile]]:
+    """Name each photo in the archive and find its file; a missing file has no source."""
+    root = content.data_dir.resolve()
+    located: dict[int, list[_PhotoFile]] = {}
+    for draft_id, paths in content.photo_paths.items():
+        files: list[_PhotoFile] = []
+        for n, relative in enumerate(paths, start=1):
+            source = (root / relative).resolve()
+            # A path from the database must not pull any other file into the archive.
+            found = source.is_relative_to(root) and source.is_file()
+            if not found:
+                log.warning("export: photo %s of draft %s is missing", relative, draft_id)
+            files.append(_PhotoFile(f"photos/{draft_id}/{n}.jpg", source if found else None))
+        located[draft_id] = files
+    return located
+
+
+def _zip_bytes(content: _Content) -> bytes:
+    with tempfile.TemporaryFile(prefix="export-") as fh:
+        _write_zip(fh, content)
+        fh.seek(0)
+        return fh.read()
+
+
+def _zip_file(content: _Content, target: Path) -> ExportSummary:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    with partial.open("wb") as fh:
+        located = _write_zip(fh, content)
+    partial.replace(target)
+    files = [f for fs in located.values() for f in fs]
+    return ExportSummary(
+        drafts=len(content.drafts),
+        photos=sum(f.source is not None for f in files),
+        missing_photos=sum(f.source is None for f in files),
+        size_bytes=target.stat().st_size,
+    )
+
+
+def _write_zip(fh: IO[bytes], content: _Content) -> dict[int, list[_PhotoFile]]:
+    """Write the archive: the two draft files first, then each draft's photos, cover first."""
+    located = _locate(content)
+    now = content.now.astimezone(UTC) if content.now.tzinfo else content.now
+    stamp = (now.year, now.month, now.day, now.hour, now.minute, now.second)
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(_entry("drafts.json", stamp), _drafts_json(content, located))
+        zf.writestr(_entry("drafts.csv", stamp), _drafts_csv(content.drafts))
+        for files in located.values():
+            for photo in files:
+                if photo.source is None:
+                    continue
+                # JPEGs do not compress: store them and spare the CPU.
+                info = _entry(photo.arcname, stamp, zipfile.ZIP_STORED)
+                with photo.source.open("rb") as src, zf.open(info, "w") as dst:
+                    shutil.copyfileobj(src, dst, 1024 * 1024)
+    return located
+
+
+def _entry(
+    name: str,
+    stamp: tuple[int, int, int, int, int, int],
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = compression
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _drafts_json(content: _Content, located: dict[int, list[_PhotoFile]]) -> str:
+    rows: list[dict[str, Any]] = []
+    for draft in content.drafts:
+        assert draft.id is not None
+        category = get_category(draft.category)
+        files = located.get(draft.id, [])
+        rows.append(
+            {
+                **draft.model_dump(mode="json"),
+                "category_path_fr": category.path_fr if category else None,
+                "category_path_en": category.path_en if category else None,
+                "photo_files": [p.arcname for p in files if p.source is not None],
+                "missing_photo_files": [p.arcname for p in files if p.source is None],
+            }
+        )
+    document = {
+        "format": EXPORT_FORMAT,
+        "exported_at": content.now.isoformat(),
+        "drafts": rows,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _drafts_csv(drafts: list[Draft]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for draft in drafts:
+        category = get_category(draft.category)
+        price = draft.price
+        writer.writerow(
+            [
+                draft.id,
+                draft.status.value,
+                _cell(draft.title),
+                "" if price is None else price.target,
+                "" if price is None else price.min,
+                "" if price is None else price.max,
+                _cell(draft.brand or ""),
+                _cell(category.label("fr") if category else draft.category),
+                _cell(draft.size),
+                draft.condition.value if draft.condition else "",
+                _cell(", ".join(draft.colours)),
+                _cell(draft.material or ""),
+                _cell(" ".join(draft.hashtags)),
+                "yes" if draft.publish_ready else "no",
+                ", ".join(draft.missing),
+                draft.vinted_url or "",
+                draft.created_at.isoformat() if draft.created_at else "",
+            ]
+        )
+    # The BOM makes spreadsheet programs read the accents as UTF-8.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -1,0 +1,431 @@
+"""The bot as sellers use it: real python-telegram-bot against a fake Bot API and a fake AI."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from telegram.ext import Application
+
+from bot.app import build_application
+from core.config import Settings, load_settings
+from core.models import BatchStatus, DraftStatus
+from core.services import Services, build_services
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.telegram_server import ChatMessage, FakeTelegram, User
+
+REPO = Path(__file__).resolve().parents[1]
+TESTDATA = REPO.parent / "shared" / "testdata"
+CLOTHES = sorted((TESTDATA / "clothes").glob("*.jpg"))
+SELLER = User(id=1001, first_name="Camille", language_code="fr")
+OTHER_SELLER = User(id=1002, first_name="Sam", language_code="en")
+STRANGER = User(id=6666, first_name="Eve", language_code="en")
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def photo(i: int) -> bytes:
+    return CLOTHES[i % len(CLOTHES)].read_bytes()
+
+
+@dataclass
+class World:
+    tg: FakeTelegram
+    ai: FakeOpenAIServer
+    settings: Settings
+    app: Application  # type: ignore[type-arg]
+    services: Services
+
+    def cards(self, user: User) -> list[ChatMessage]:
+        """Return the draft cards in the seller's chat: photos with an Approve button."""
+        return [m for m in self.tg.messages(user) if m.kind == "photo" and m.buttons]
+
+    async def wait_cards(self, user: User, count: int, timeout: float = 20) -> list[ChatMessage]:  # noqa: ASYNC109
+        return await self.tg.wait_for(
+            lambda: (c := self.cards(user)) and len(c) >= count and c,
+            timeout,
+            f"{count} draft cards",
+        )
+
+    async def wait_done(self, user: User) -> ChatMessage:
+        """Wait until the progress message says the batch is done."""
+        return await self.tg.wait_for_message(
+            user, lambda m: m.content.startswith(("Done", "Terminé")), timeout=20
+        )
+
+
+async def start_bot(settings: Settings) -> tuple[Application, Services]:  # type: ignore[type-arg]
+    """Start the production factory's Application on long polling, as `run_polling` would."""
+    services = await build_services(settings)
+    app = build_application(settings, services)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(timeout=1, poll_interval=0)
+    return app, services
+
+
+async def stop_bot(app: Application, services: Services) -> None:  # type: ignore[type-arg]
+    assert app.updater is not None
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+    await services.close()
+
+
+def make_settings(
+    tg: FakeTelegram, ai: FakeOpenAIServer, tmp_path: Path, **extra: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": tg.token,
+        "telegram_api_url": tg.url,
+        "openai_api_key": "sk-test",
+        "openai_base_url": ai.base_url,
+        "data_dir": tmp_path / "data",
+        "allowed_user_ids": [SELLER.id, OTHER_SELLER.id],
+        "album_quiet_seconds": 0.4,
+        "card_interval_seconds": 0.0,
+        "openai_max_retries": 1,
+        "openai_retry_base_seconds": 0.001,
+        "_env_file": None,
+    }
+    values.update(extra)
+    return load_settings(**values)
+
+
+@pytest.fixture
+async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
+    extra = getattr(request, "param", {})
+    async with FakeTelegram() as tg, FakeOpenAIServer() as ai:
+        settings = make_settings(tg, ai, tmp_path, **extra)
+        app, services = await start_bot(settings)
+        try:
+            yield World(tg, ai, settings, app, services)
+        finally:
+            await stop_bot(app, services)
+
+
+# ---- receiving photos ---------------------------------------------------------------------------
+
+
+async def test_album_of_three_photos_gives_one_card_with_its_buttons(world: World) -> None:
+    world.tg.user_sends_album(SELLER, [photo(0), photo(1), photo(2)], caption="Zara taille M")
+
+    ack = await world.tg.wait_for_message(SELLER, "photos")
+    [card] = await world.wait_cards(SELLER, 1)
+    done = await world.wait_done(SELLER)
+
+    assert ack.message_id == done.message_id  # one progress message, edited in place
+    assert "3 photos" in done.content
+    assert {"Valider", "Modifier", "Régénérer", "Supprimer"} <= set(card.button_texts)
+    assert "Zara" in card.caption and "M" in card.caption
+    assert len(card.caption) <= 1024
+    assert "EUR" in card.caption
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert len(draft.photo_ids) == 3 and draft.card_message_id == card.message_id
+
+
+async def test_english_seller_gets_english_buttons(world: World) -> None:
+    world.tg.user_sends_photo(OTHER_SELLER, photo(3), caption="Nike size L")
+    [card] = await world.wait_cards(OTHER_SELLER, 1)
+    assert {"Approve", "Edit", "Regenerate", "Delete"} <= set(card.button_texts)
+
+
+async def test_three_albums_of_two_items_each_give_six_cards(world: World) -> None:
+    # The model sees 12 photos (3 albums of 4) and finds 2 items in each album.
+    world.ai.script(
+        {
+            "groups": [
+                {"photo_indices": [i, i + 1], "label_photo_indices": []} for i in range(1, 13, 2)
+            ]
+        }
+    )
+    for album in range(3):
+        world.tg.user_sends_album(SELLER, [photo(album * 4 + k) for k in range(4)])
+
+    cards = await world.wait_cards(SELLER, 6)
+    await world.wait_done(SELLER)
+
+    assert len(cards) == 6
+    assert len(world.ai.requests_named("grouping")) == 1  # one batch, one grouping call
+    drafts = await world.services.store.list_drafts(SELLER.id)
+    assert sorted(len(d.photo_ids) for d in drafts) == [2] * 6
+
+
+async def test_iphone_heic_sent_as_a_file_becomes_a_card(world: World) -> None:
+    heic = (TESTDATA / "heic" / "IMG_2927.HEIC").read_bytes()
+    world.tg.user_sends_document(
+        SELLER, heic, "IMG_2927.HEIC", "image/heic", caption="Levi's taille 32"
+    )
+    [card] = await world.wait_cards(SELLER, 1)
+    with Image.open(io.BytesIO(card.data or b"")) as cover:
+        assert cover.format == "JPEG" and max(cover.size) == 1600
+
+
+async def test_video_and_empty_file_are_named_and_the_rest_is_analysed(world: World) -> None:
+    world.tg.user_sends_photo(SELLER, photo(4), caption="Zara taille S")
+    world.tg.user_sends_video(SELLER)
+    world.tg.user_sends_document(SELLER, b"", "vide.jpg", "image/jpeg")
+    world.tg.user_sends_document(SELLER, b"%PDF-1.4 not a photo", "facture.pdf", "application/pdf")
+
+    skipped = await world.tg.wait_for_message(SELLER, "vide.jpg")
+    assert "vid" in skipped.content.lower()  # the video is named too ("vidéo")
+    assert "facture.pdf" in skipped.content
+    [card] = await world.wait_cards(SELLER, 1)
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert len(draft.photo_ids) == 1
+
+
+async def test_stranger_is_refused_and_nothing_is_downloaded(world: World) -> None:
+    world.tg.user_sends_photo(STRANGER, photo(5))
+    refusal = await world.tg.wait_for_message(STRANGER, "private")
+    assert str(STRANGER.id) in refusal.content
+    world.tg.user_sends_command(STRANGER, "/drafts")
+    await world.tg.wait_for(lambda: len(world.tg.messages(STRANGER)) == 2, what="2 refusals")
+    assert world.tg.downloads == []
+    assert world.ai.requests == []
+    assert await world.services.store.get_user(STRANGER.id) is None
+
+
+# ---- editing and approving ----------------------------------------------------------------------
+
+
+async def first_card(
+    world: World, user: User, caption: str | None = "Zara taille M"
+) -> ChatMessage:
+    world.tg.user_sends_photo(user, photo(6), caption=caption)
+    [card] = await world.wait_cards(user, 1)
+    await world.wait_done(user)
+    return card
+
+
+async def test_editing_the_price_with_a_decimal_comma(world: World) -> None:
+    card = await first_card(world, SELLER)
+    world.tg.user_presses(SELLER, card, "Modifier")
+    await world.tg.wait_for(
+        lambda: "Prix" in world.tg.message(SELLER, card.message_id).button_texts,  # type: ignore[union-attr]
+        what="the field menu",
+    )
+    world.tg.user_presses(SELLER, world.tg.message(SELLER, card.message_id), "Prix")  # type: ignore[arg-type]
+    prompt = await world.tg.wait_for_message(SELLER, "prix", since=card)
+    world.tg.user_sends_text(SELLER, "25,50", reply_to=prompt)
+
+    confirmation = await world.tg.wait_for_message(SELLER, "25,50 EUR", since=prompt)
+    assert "->" in confirmation.content
+    updated = world.tg.message(SELLER, card.message_id)
+    assert updated is not None and "<b>25,50 EUR</b>" not in updated.caption  # plain text shown
+    assert "25,50 EUR" in updated.caption
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.price is not None and draft.price.target == 25.5
+
+
+async def test_refused_price_keeps_the_question_open(world: World) -> None:
+    card = await first_card(world, SELLER)
+    # The price button of the field menu, pressed straight from the card's message.
+    world.tg.user_presses(SELLER, card, f"d:{_draft_id(card)}:f:price", strict=False)
+    prompt = await world.tg.wait_for_message(SELLER, "prix", since=card)
+    world.tg.user_sends_text(SELLER, "pas cher", reply_to=prompt)
+    await world.tg.wait_for_message(SELLER, "25,50", since=prompt)  # the error shows an example
+    world.tg.user_sends_text(SELLER, "19")
+    await world.tg.wait_for_message(SELLER, "19 EUR", since=prompt)
+
+
+async def test_free_text_edit_is_confirmed_as_before_and_after(world: World) -> None:
+    card = await first_card(world, SELLER)
+    world.tg.user_sends_text(
+        SELLER, "prix 25, défaut : petite tache sur la manche", reply_to=card.message_id
+    )
+    confirmation = await world.tg.wait_for_message(SELLER, "-> 25 EUR", since=card)
+    assert any(
+        line.startswith("Prix :") and line.endswith("-> 25 EUR")
+        for line in confirmation.content.splitlines()
+    )
+    assert "petite tache sur la manche" in confirmation.content
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.price is not None and draft.price.target == 25
+    assert any("tache" in d for d in draft.defects)
+    assert draft.status is DraftStatus.DRAFT  # an edit never publishes nor approves
+    assert "25 EUR" in (world.tg.message(SELLER, card.message_id).caption or "")  # type: ignore[union-attr]
+
+
+async def test_approving_a_draft_whose_size_is_not_visible_asks_for_it_first(
+    world: World,
+) -> None:
+    card = await first_card(world, SELLER, caption=None)  # no label read: size to confirm
+    assert "à confirmer" in card.caption
+    world.tg.user_presses(SELLER, card, "Valider")
+    await world.tg.wait_for(
+        lambda: "M" in world.tg.message(SELLER, card.message_id).button_texts,  # type: ignore[union-attr]
+        what="the size keyboard",
+    )
+    world.tg.user_presses(SELLER, world.tg.message(SELLER, card.message_id), "M")  # type: ignore[arg-type]
+    await world.tg.wait_for(
+        lambda: "Validé" in (world.tg.message(SELLER, card.message_id).caption or ""),  # type: ignore[union-attr]
+        what="the card to say approved",
+    )
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.size == "M" and draft.status is DraftStatus.APPROVED
+
+
+async def test_approve_then_undo(world: World) -> None:
+    card = await first_card(world, SELLER)
+    world.tg.user_presses(SELLER, card, "Valider")
+    approved = await world.tg.wait_for(
+        lambda: (m := world.tg.message(SELLER, card.message_id)) and "Validé" in m.caption and m,
+        what="approved card",
+    )
+    assert "Valider" not in approved.button_texts
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.status is DraftStatus.APPROVED
+    world.tg.user_sends_command(SELLER, "/queue")
+    await world.tg.wait_for_message(SELLER, draft.title[:20], since=card)
+
+    world.tg.user_presses(SELLER, approved, approved.buttons[0].callback_data or "")
+    await world.tg.wait_for(
+        lambda: "Valider" in world.tg.message(SELLER, card.message_id).button_texts,  # type: ignore[union-attr]
+        what="the card back in editing",
+    )
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.status is DraftStatus.DRAFT
+
+
+async def test_a_button_of_another_sellers_card_does_nothing(world: World) -> None:
+    card = await first_card(world, SELLER)
+    delete = card.button("Supprimer").callback_data or ""
+    press = world.tg.user_presses(OTHER_SELLER, card, delete, strict=False)
+    answer = await world.tg.wait_for(lambda: world.tg.callback_answer(press), what="an answer")
+    assert "not your" in answer.get("text", "").lower()
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.status is DraftStatus.DRAFT
+    assert world.tg.message(SELLER, card.message_id).button_texts == card.button_texts  # type: ignore[union-attr]
+
+
+async def test_button_of_a_deleted_draft_answers_politely(world: World) -> None:
+    card = await first_card(world, SELLER)
+    draft_id = _draft_id(card)
+    world.tg.user_presses(SELLER, card, "Supprimer")
+    await world.tg.wait_for(
+        lambda: (
+            f"d:{draft_id}:dly"
+            in [b.callback_data for b in world.tg.message(SELLER, card.message_id).buttons]
+        ),  # type: ignore[union-attr]
+        what="delete confirmation",
+    )
+    world.tg.user_presses(SELLER, card.message_id, f"d:{draft_id}:dly", strict=False)
+    await world.tg.wait_for(
+        lambda: not world.tg.message(SELLER, card.message_id).buttons,  # type: ignore[union-attr]
+        what="card without buttons",
+    )
+    press = world.tg.user_presses(SELLER, card.message_id, f"d:{draft_id}:ap", strict=False)
+    answer = await world.tg.wait_for(lambda: world.tg.callback_answer(press), what="an answer")
+    assert "existe plus" in answer.get("text", "")
+
+
+# ---- commands -----------------------------------------------------------------------------------
+
+
+async def test_start_help_and_unknown_command(world: World) -> None:
+    world.tg.user_sends_command(SELLER, "/start")
+    welcome = await world.tg.wait_for_message(SELLER, "Camille")
+    assert "1." in welcome.content and "3." in welcome.content
+    world.tg.user_sends_command(SELLER, "/frobnicate")
+    await world.tg.wait_for_message(SELLER, "/help", since=welcome)
+    world.tg.user_sends_text(SELLER, "bonjour")
+    await world.tg.wait_for(lambda: len(world.tg.messages(SELLER)) == 3, what="a hint")
+
+
+async def test_command_menu_is_set_in_french_and_english(world: World) -> None:
+    french = world.tg.commands(language_code="fr")
+    english = world.tg.commands()
+    assert (
+        {c["command"] for c in french}
+        == {c["command"] for c in english}
+        >= {"start", "help", "drafts", "queue", "stats", "export", "settings", "cancel"}
+    )
+    assert french != english
+
+
+async def test_drafts_list_reopens_a_card(world: World) -> None:
+    card = await first_card(world, SELLER)
+    world.tg.user_sends_command(SELLER, "/drafts")
+    listing = await world.tg.wait_for_message(
+        SELLER,
+        lambda m: (
+            m.kind == "text"
+            and any(b.callback_data and ":op" in b.callback_data for b in m.buttons)
+        ),
+        since=card,
+    )
+    world.tg.user_presses(SELLER, listing, listing.buttons[0].callback_data or "")
+    await world.wait_cards(SELLER, 2)
+
+
+async def test_stats_and_export(world: World) -> None:
+    await first_card(world, SELLER)
+    world.tg.user_sends_command(SELLER, "/stats")
+    stats = await world.tg.wait_for_message(SELLER, "USD")
+    assert "1" in stats.content
+    world.tg.user_sends_command(SELLER, "/export")
+    doc = await world.tg.wait_for_message(SELLER, lambda m: m.kind == "document", since=stats)
+    assert doc.data is not None and doc.data[:2] == b"PK"
+
+
+async def test_settings_switch_interface_language(world: World) -> None:
+    world.tg.user_sends_command(SELLER, "/settings")
+    panel = await world.tg.wait_for_message(SELLER, "Langue")
+    button = next(b for b in panel.buttons if b.callback_data and ":ul:" in b.callback_data)
+    world.tg.user_presses(SELLER, panel, button.callback_data or "")
+    await world.tg.wait_for(
+        lambda: "Interface language" in (world.tg.message(SELLER, panel.message_id).content or ""),  # type: ignore[union-attr]
+        what="settings in English",
+    )
+    user = await world.services.store.get_user(SELLER.id)
+    assert user is not None and user.ui_language == "en"
+
+
+# ---- restart ------------------------------------------------------------------------------------
+
+
+async def test_restart_between_sending_and_analysing_still_completes_the_batch(
+    tmp_path: Path,
+) -> None:
+    async with FakeTelegram() as tg, FakeOpenAIServer() as ai:
+        # A long quiet window: the bot stops before it would close the batch.
+        settings = make_settings(tg, ai, tmp_path, album_quiet_seconds=60)
+        app, services = await start_bot(settings)
+        tg.user_sends_album(SELLER, [photo(7), photo(8)], caption="Zara taille M")
+        await tg.wait_for(lambda: len(tg.downloads) == 2, what="both photos downloaded")
+        await tg.wait_until_delivered()
+        stored = (
+            await tg.wait_for(lambda: True, what="noop")
+            and await services.store.unfinished_batches()
+        )
+        assert stored and stored[0].status is BatchStatus.RECEIVING
+        await stop_bot(app, services)
+        assert ai.requests == []
+
+        app, services = await start_bot(make_settings(tg, ai, tmp_path))
+        try:
+            cards = await tg.wait_for(
+                lambda: [m for m in tg.messages(SELLER) if m.kind == "photo" and m.buttons],
+                timeout=20,
+                what="the card after restart",
+            )
+            assert len(cards) == 1
+            assert len(tg.downloads) == 2  # nothing downloaded twice
+            assert await services.store.unfinished_batches() == []
+        finally:
+            await stop_bot(app, services)
+
+
+def _draft_id(card: ChatMessage) -> int:
+    data = next(b.callback_data for b in card.buttons if b.callback_data)
+    assert data is not None
+    return int(data.split(":")[1])

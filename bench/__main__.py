@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["images", "tokens"]
+ALL = ["images", "tokens", "bot"]
 
 
 def main(argv: list[str]) -> None:

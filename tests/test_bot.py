@@ -16,7 +16,7 @@ from bot.app import build_application
 from core.config import Settings, load_settings
 from core.models import BatchStatus, DraftStatus
 from core.services import Services, build_services
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai_server import FakeOpenAIServer, Status
 from tests.fakes.telegram_server import ChatMessage, FakeTelegram, User
 
 REPO = Path(__file__).resolve().parents[1]
@@ -429,3 +429,136 @@ def _draft_id(card: ChatMessage) -> int:
     data = next(b.callback_data for b in card.buttons if b.callback_data)
     assert data is not None
     return int(data.split(":")[1])
+
+
+# ---- more of the seller's story -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("world", [{"card_interval_seconds": 1.0}], indirect=True)
+async def test_many_cards_are_spaced_about_a_second_apart(world: World) -> None:
+    for i in range(3):
+        world.tg.user_sends_photo(
+            SELLER, photo(9 + i), caption="Zara taille M", media_group_id=f"album-{i}"
+        )
+    await world.wait_cards(SELLER, 3)
+    times = [c.time for c in world.tg.calls("sendPhoto")]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(gaps) == 2 and min(gaps) >= 0.9, gaps
+
+
+async def test_approve_of_a_draft_that_fails_a_gate_says_what_is_missing(world: World) -> None:
+    # The model gives one hashtag (never padded by us), and the correction call fails.
+    draft = {
+        "title": "Robe Zara taille M",
+        "description": [
+            "Robe Zara.",
+            "Couleur : bleu.",
+            "Taille : M.",
+            "Viscose.",
+            "Très bon état.",
+        ],
+        "hashtags": ["#robe"],
+        "brand": "Zara",
+        "category": "women_dresses",
+        "size_on_label": "M",
+        "size": "M",
+        "condition": "very_good",
+        "colours": ["bleu"],
+        "material": None,
+        "defects": [],
+        "measurements": None,
+        "price_min": 15,
+        "price_target": 18,
+        "price_max": 22,
+        "confidence": 0.8,
+    }
+    world.ai.script(draft, Status(500), Status(500))
+    world.tg.user_sends_photo(SELLER, photo(12), caption="Zara taille M")
+    await world.tg.wait_for(lambda: world.ai.requests_named("correction"), what="a correction")
+    [card] = await world.wait_cards(SELLER, 1)
+    assert "hashtags" in card.caption
+    press = world.tg.user_presses(SELLER, card, "Valider")
+    answer = await world.tg.wait_for(lambda: world.tg.callback_answer(press), what="an answer")
+    assert "hashtags" in answer["text"]
+    edit_menu = await world.tg.wait_for(
+        lambda: (m := world.tg.message(SELLER, card.message_id)) and "Titre" in m.button_texts,
+        what="the edit menu",
+    )
+    assert edit_menu
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.status is DraftStatus.DRAFT
+
+
+async def test_regenerate_writes_a_new_version_on_the_same_card(world: World) -> None:
+    card = await first_card(world, SELLER)
+    drafts_before = len(world.ai.requests_named("draft"))
+    world.tg.user_presses(SELLER, card, "Régénérer")
+    await world.tg.wait_for(
+        lambda: "Nouvelle version" in (world.tg.message(SELLER, card.message_id).caption or ""),  # type: ignore[union-attr]
+        what="the regenerated card",
+    )
+    assert len(world.ai.requests_named("draft")) == drafts_before + 1
+    assert len(world.cards(SELLER)) == 1
+
+
+async def test_photos_button_sends_the_album(world: World) -> None:
+    world.tg.user_sends_album(SELLER, [photo(13), photo(14), photo(15)], caption="Zara taille M")
+    [card] = await world.wait_cards(SELLER, 1)
+    world.tg.user_presses(SELLER, card, "Photos (3)")
+    call = await world.tg.wait_for_call("sendMediaGroup")
+    assert len(call.files) == 3
+
+
+async def test_one_makes_the_next_photos_a_single_item(world: World) -> None:
+    world.tg.user_sends_command(SELLER, "/one")
+    await world.tg.wait_for_message(SELLER)  # the acknowledgement
+    world.tg.user_sends_photo(SELLER, photo(16), caption="Zara taille M", media_group_id="a")
+    world.tg.user_sends_photo(SELLER, photo(17), media_group_id="b")
+    [card] = await world.wait_cards(SELLER, 1)
+    await world.wait_done(SELLER)
+    assert world.ai.requests_named("grouping") == []
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert len(draft.photo_ids) == 2
+
+
+async def test_cancel_stops_a_field_edit(world: World) -> None:
+    card = await first_card(world, SELLER)
+    world.tg.user_presses(SELLER, card, f"d:{_draft_id(card)}:f:title", strict=False)
+    prompt = await world.tg.wait_for_message(SELLER, "titre", since=card)
+    world.tg.user_sends_command(SELLER, "/cancel")
+    cancelled = await world.tg.wait_for_message(SELLER, "nnul", since=prompt)
+    world.tg.user_sends_text(SELLER, "Nouveau titre")
+    await world.tg.wait_for_message(SELLER, "photos", since=cancelled)  # the stray-text hint
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.title != "Nouveau titre"
+
+
+async def test_title_over_70_characters_is_refused_with_the_count(world: World) -> None:
+    card = await first_card(world, SELLER)
+    world.tg.user_presses(SELLER, card, f"d:{_draft_id(card)}:f:title", strict=False)
+    prompt = await world.tg.wait_for_message(SELLER, "titre", since=card)
+    world.tg.user_sends_text(SELLER, "x" * 83, reply_to=prompt)
+    await world.tg.wait_for_message(SELLER, "83", since=prompt)
+
+
+async def test_bot_without_token_says_which_variable_is_missing(tmp_path: Path) -> None:
+    import asyncio
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN",)}
+    env["OPENAI_API_KEY"] = "sk-test"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    text = err.decode()
+    assert proc.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in text and "BotFather" in text
+    assert "Traceback" not in text and len(text.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from bot.sender import HARMLESS, Sender
 from bot.texts import t
 from core.drafting import BatchTooLarge, DuplicatePhoto
 from core.images import ImageRejected
-from core.models import Batch, BatchStatus, Draft, GroupingMode, Progress
+from core.models import Batch, BatchStatus, GroupingMode, Progress
 from core.services import Services
 from core.store import User
 
@@ -145,7 +146,8 @@ class Intake:
     async def _on_quiet(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Close the seller's batch once no photo came during the quiet window."""
         assert context.job is not None
-        user_id = int(context.job.data)  # type: ignore[arg-type]
+        user_id = context.job.data
+        assert isinstance(user_id, int)
         current = self._open.get(user_id)
         if current is None:
             return
@@ -159,13 +161,14 @@ class Intake:
 
     async def _close(self, current: OpenBatch) -> None:
         batch, lang, chat_id = current.batch, current.lang, current.chat_id
-        assert batch.id is not None
+        batch_id = batch.id
+        assert batch_id is not None
         store = self.services.store
         if current.hints:
-            batch = await store.update_batch(batch.id, hint="\n".join(current.hints))
+            batch = await store.update_batch(batch_id, hint="\n".join(current.hints))
         if current.skipped:
             lines = [t(lang, "skipped_header")] + [
-                t(lang, "skipped_line", name=cards.escape(name), reason=t(lang, reason))
+                t(lang, "skipped_line", name=html.escape(name), reason=t(lang, reason))
                 for name, reason in current.skipped
             ]
             await self.sender.text(chat_id, "\n".join(lines))
@@ -173,12 +176,12 @@ class Intake:
             await self.sender.text(
                 chat_id, t(lang, "batch_full", limit=self.services.settings.max_batch_photos)
             )
-        photos = await store.batch_photos(batch.id)
+        photos = await store.batch_photos(batch_id)
         if not photos:
-            await store.update_batch(batch.id, status=BatchStatus.FAILED, error="no_photos")
+            await store.update_batch(batch_id, status=BatchStatus.FAILED, error="no_photos")
             await self._edit_progress(batch, t(lang, "batch_empty"))
             return
-        batch = await self.services.drafting.close_batch(batch.id)
+        batch = await self.services.drafting.close_batch(batch_id)
         key = "batch_received_one" if len(photos) == 1 else "batch_received"
         await self._edit_progress(batch, t(lang, key, count=len(photos)))
         self.start_analysis(batch, lang)
@@ -289,7 +292,3 @@ class Intake:
         )
         self.start_analysis(batch, lang)
         return True
-
-    async def send_cards(self, chat_id: int, drafts: list[Draft], lang: str) -> None:
-        for draft in drafts:
-            await self.sender.send_card(chat_id, draft, lang)

@@ -45,11 +45,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(note)
         return
     if replied is not None:
-        draft = await store.draft_by_card(message.chat_id, replied.message_id, user.user_id)
-        if draft is not None and draft.id is not None:
+        card = await store.draft_by_card(message.chat_id, replied.message_id, user.user_id)
+        if card is not None and card.id is not None:
             await context.bot.send_chat_action(message.chat_id, "typing")
             draft, changes = await state.editor.free_text_edit(
-                user.user_id, draft.id, message.text
+                user.user_id, card.id, message.text
             )
             lines = [change_line(c, lang) for c in changes]
             if any(c.unapproved for c in changes):

@@ -17,20 +17,37 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import access, commands, drafts, edits, errors, photos
+from bot.handlers import access, commands, drafts, edits, errors, photos, session
 from bot.handlers import settings as settings_menu
 from bot.intake import Intake
+from bot.notifier import TelegramNotifier
 from bot.sender import Sender
 from bot.state import BotState
 from bot.texts import t
 from core.access import AccessControl
 from core.config import Settings
 from core.editing import DraftEditor
+from core.publishing import PublishingConfig, PublishingQueue
 from core.services import Services
 
 log = logging.getLogger(__name__)
 
-MENU = ["start", "help", "drafts", "queue", "one", "stats", "export", "settings", "cancel"]
+MENU = [
+    "start",
+    "help",
+    "drafts",
+    "queue",
+    "one",
+    "stats",
+    "export",
+    "settings",
+    "connect",
+    "status",
+    "check",
+    "disconnect",
+    "cancel",
+]
+DAY = 24 * 3600
 
 
 def build_application(settings: Settings, services: Services) -> Application:  # type: ignore[type-arg]
@@ -56,6 +73,13 @@ def build_application(settings: Settings, services: Services) -> Application:  #
         editor=DraftEditor(services.store, services.drafting, services.analyser),
         intake=Intake(app, services, sender),
         sender=sender,
+        queue=PublishingQueue(
+            services.store,
+            services.publisher,
+            services.sessions,
+            TelegramNotifier(sender, services.store),
+            PublishingConfig.from_settings(settings),
+        ),
     )
     app.bot_data["state"] = state
 
@@ -71,6 +95,10 @@ def build_application(settings: Settings, services: Services) -> Application:  #
     app.add_handler(CommandHandler("one", commands.one))
     app.add_handler(CommandHandler("cancel", commands.cancel))
     app.add_handler(CommandHandler("settings", settings_menu.show))
+    app.add_handler(CommandHandler("connect", session.connect))
+    app.add_handler(CommandHandler("disconnect", session.disconnect))
+    app.add_handler(CommandHandler("status", session.status))
+    app.add_handler(CommandHandler("check", session.check))
     app.add_handler(MessageHandler(filters.COMMAND, commands.unknown))
 
     media = (
@@ -89,11 +117,25 @@ def build_application(settings: Settings, services: Services) -> Application:  #
     app.add_handler(CallbackQueryHandler(drafts.on_batch_button, pattern=r"^b:"))
     app.add_handler(CallbackQueryHandler(commands.on_page, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(settings_menu.on_button, pattern=r"^s:"))
+    app.add_handler(CallbackQueryHandler(session.on_resume, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(drafts.on_unknown_button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, edits.on_text))
 
     app.add_error_handler(errors.on_error)
+
+    jobs = app.job_queue
+    assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    jobs.run_repeating(
+        _publish_tick, interval=settings.publish_tick_seconds, first=1, name="publish"
+    )
+    jobs.run_repeating(session.daily_check, interval=DAY, first=DAY / 24, name="health")
     return app
+
+
+async def _publish_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Publish the approved drafts that are due (the queue paces each account)."""
+    state: BotState = context.application.bot_data["state"]
+    await state.queue.tick()
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]

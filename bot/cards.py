@@ -7,7 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import t
+from bot.texts import LANGUAGES, t
 from core.catalog import Category, get_category
 from core.models import Condition, Draft, DraftStatus
 
@@ -87,7 +87,8 @@ def status_line(draft: Draft, lang: str) -> str:
     if draft.status is DraftStatus.FAILED and draft.error and not draft.title:
         return t(lang, "card_failed", reason=t(lang, f"err_{draft.error}"))
     if draft.status is DraftStatus.FAILED:
-        return t(lang, "card_publish_failed", reason=escape(draft.error or "?"))
+        kind, _, detail = (draft.error or "").partition(":")
+        return t(lang, "card_publish_failed", reason=publish_reason(kind, detail.strip(), lang))
     if draft.status is DraftStatus.APPROVED:
         return t(lang, "card_approved")
     if draft.status is DraftStatus.QUEUED:
@@ -99,6 +100,13 @@ def status_line(draft: Draft, lang: str) -> str:
     if draft.publish_ready:
         return t(lang, "card_ready")
     return t(lang, "card_missing", items=missing_words(draft.missing, lang))
+
+
+def publish_reason(kind: str, detail: str, lang: str) -> str:
+    """Return why publishing failed, in words, with Vinted's own message where it gave one."""
+    key = f"reason_{kind}"
+    words = t(lang, key) if key in LANGUAGES["en"] else escape(kind or "?")
+    return f"{words} ({escape(detail)})" if detail else words
 
 
 def missing_words(missing: list[str], lang: str) -> str:
@@ -185,6 +193,17 @@ def main_keyboard(draft: Draft, lang: str, photo_count: int) -> InlineKeyboardMa
                     draft_button(lang, did, "rg", "btn_retry"),
                     draft_button(lang, did, "dl", "btn_delete"),
                 ]
+            ]
+        )
+    if draft.status is DraftStatus.FAILED:  # publishing failed: try again, or edit first
+        return InlineKeyboardMarkup(
+            [
+                [
+                    draft_button(lang, did, "pr", "btn_retry"),
+                    draft_button(lang, did, "ed", "btn_edit"),
+                ],
+                [draft_button(lang, did, "dl", "btn_delete")],
+                photos,
             ]
         )
     if draft.status in (DraftStatus.APPROVED, DraftStatus.QUEUED):

@@ -12,6 +12,7 @@ from bot.texts import ui_language
 from core.access import AccessControl
 from core.config import Settings
 from core.editing import DraftEditor
+from core.publishing import PublishingQueue
 from core.services import Services
 from core.store import User
 
@@ -30,6 +31,7 @@ class BotState:
     editor: DraftEditor
     intake: Intake
     sender: Sender
+    queue: PublishingQueue
 
     async def user(self, update: Update) -> User:
         """Return the stored seller behind this update, creating them on first contact."""

@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     card_interval_seconds: float = Field(1.0, ge=0, le=10)
     max_batch_photos: int = Field(500, ge=1, le=2000)
 
+    # Publishing (each seller may override interval, jitter, cap, hours and mode)
+    publish_tick_seconds: float = Field(30.0, gt=0, le=3600)
+    publish_min_interval_seconds: float = Field(180.0, ge=0, le=86_400)
+    publish_jitter: float = Field(0.4, ge=0, lt=1)
+    publish_daily_cap: int = Field(30, ge=1, le=1000)
+    publish_hours: str = ""
+    publish_mode: Literal["publish", "draft"] = "publish"
+    publish_concurrency: int = Field(2, ge=1, le=16)
+
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
@@ -83,6 +92,14 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("publish_hours")
+    @classmethod
+    def _check_hours(cls, value: str) -> str:
+        from core.publishing import parse_hours  # late: publishing imports this module
+
+        parse_hours(value)
+        return value.strip()
 
     @field_validator("telegram_api_url", "vinted_base_url")
     @classmethod

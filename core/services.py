@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from openai import AsyncOpenAI
 
+from core.accounts import AccountService
 from core.analysis import VisionAnalyser
 from core.config import Settings
 from core.drafting import DraftingConfig, DraftingService
@@ -13,6 +14,8 @@ from core.images import ImageLimits
 from core.pricing import load_price_rules
 from core.quality import load_marketing_phrases
 from core.store import Store
+from core.vault import SessionVault, Vault
+from core.vinted.publisher import VintedPublisher
 
 
 @dataclass
@@ -23,8 +26,12 @@ class Services:
     store: Store
     analyser: VisionAnalyser
     drafting: DraftingService
+    sessions: SessionVault
+    publisher: VintedPublisher  # starts Chromium on first use, not at start-up
+    accounts: AccountService
 
     async def close(self) -> None:
+        await self.publisher.close()
         await self.store.close()
 
 
@@ -64,4 +71,18 @@ async def build_services(settings: Settings) -> Services:
             max_batch_photos=settings.max_batch_photos,
         ),
     )
-    return Services(settings=settings, store=store, analyser=analyser, drafting=drafting)
+    sessions = SessionVault(store, Vault(settings.secret_key_bytes()))
+    publisher = VintedPublisher(
+        settings.vinted_base_url,
+        executable_path=settings.chromium_executable(),
+        screenshots_dir=settings.data_dir / "screenshots",
+    )
+    return Services(
+        settings=settings,
+        store=store,
+        analyser=analyser,
+        drafting=drafting,
+        sessions=sessions,
+        publisher=publisher,
+        accounts=AccountService(sessions, publisher, settings.vinted_base_url),
+    )

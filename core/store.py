@@ -173,7 +173,38 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX events_user ON events (user_id, created_at);
     CREATE INDEX events_created ON events (created_at);
     """,
+    # 2: the publishing queue. A draft's publish_generation names its next attempt's key; an
+    # attempt's owner and lease tell a live publish from one cut by a crash; publish_accounts
+    # holds each Vinted account's pacing, rate limit and pause, so they survive a restart.
+    """
+    ALTER TABLE drafts ADD COLUMN publish_at TEXT;
+    ALTER TABLE drafts ADD COLUMN publish_generation INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE drafts ADD COLUMN publish_failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE drafts ADD COLUMN publish_retry_at TEXT;
+    ALTER TABLE drafts ADD COLUMN publish_error TEXT;
+    CREATE INDEX drafts_status ON drafts (status, user_id);
+
+    ALTER TABLE publish_attempts ADD COLUMN owner TEXT;
+    ALTER TABLE publish_attempts ADD COLUMN lease_until TEXT;
+    CREATE INDEX publish_attempts_user ON publish_attempts (user_id, status);
+
+    ALTER TABLE vinted_sessions ADD COLUMN vinted_user_id INTEGER;
+
+    CREATE TABLE publish_accounts (
+        user_id            INTEGER PRIMARY KEY,
+        not_before         TEXT,
+        rate_limited_until TEXT,
+        rate_limit_seconds REAL,
+        paused_reason      TEXT,
+        paused_at          TEXT,
+        paused_detail      TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
 )
+
+
+class _ClaimRefused(Exception):
+    """Raised inside a claim's transaction to roll it back."""
 
 
 class SchemaError(RuntimeError):
@@ -207,6 +238,50 @@ class PublishAttempt(BaseModel):
     outcome: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
     vinted_item_id: int | None = None
+    owner: str | None = None  # the queue running it; its lease says whether it is still alive
+    lease_until: datetime | None = None
+
+
+class QueuedDraft(BaseModel):
+    """A draft with its publishing state: when it may go, its next key and its last failure."""
+
+    draft: Draft
+    publish_at: datetime | None = None  # the seller's "not before"
+    retry_at: datetime | None = None  # backoff after a transient failure
+    generation: int = 1  # names the idempotency key of its next attempt
+    failures: int = 0  # transient failures in a row
+    error: dict[str, Any] = Field(default_factory=dict)  # last failure: kind, detail, field...
+
+
+class PublishAccount(BaseModel):
+    """A Vinted account's publishing state: pacing, rate limit and pause."""
+
+    user_id: int
+    not_before: datetime | None = None
+    rate_limited_until: datetime | None = None
+    rate_limit_seconds: float | None = None  # the last rate-limit wait; a repeat doubles it
+    paused_reason: str | None = None
+    paused_at: datetime | None = None
+    paused_detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class PublishSettlement(BaseModel):
+    """How a publish attempt ended and what follows for its draft and account."""
+
+    outcome: str  # OUTCOME_PUBLISHED or OUTCOME_FAILED
+    draft_status: DraftStatus  # published, approved (to retry) or failed
+    detail: dict[str, Any] = Field(default_factory=dict)
+    vinted_item_id: int | None = None
+    vinted_url: str | None = None
+    failures: int = 0
+    retry_at: datetime | None = None
+    error: str | None = None  # Draft.error, what the card shows
+    not_before: datetime | None = None  # the account starts nothing earlier (only raised)
+    rate_limited_until: datetime | None = None
+    rate_limit_seconds: float | None = None
+    clear_rate_limit: bool = False
+    pause_reason: str | None = None
+    pause_detail: dict[str, Any] = Field(default_factory=dict)
 
 
 class VintedSession(BaseModel):
@@ -218,6 +293,7 @@ class VintedSession(BaseModel):
     checked_at: datetime | None = None
     last_publish_at: datetime | None = None
     status: str = "unknown"
+    vinted_user_id: int | None = None
 
 
 class Event(BaseModel):
@@ -704,6 +780,11 @@ class Store:
 
     # ---- vinted sessions ----------------------------------------------------------------
 
+    async def vinted_session_users(self) -> list[int]:
+        """Return the users who have a Vinted session stored."""
+        rows = await self._fetchall("SELECT user_id FROM vinted_sessions ORDER BY user_id")
+        return [int(row["user_id"]) for row in rows]
+
     async def get_vinted_session(self, user_id: int) -> VintedSession | None:
         """Return the user's stored Vinted session, or None."""
         row = await self._fetchone("SELECT * FROM vinted_sessions WHERE user_id = ?", (user_id,))
@@ -716,16 +797,18 @@ class Store:
             checked_at=_dt(row["checked_at"]),
             last_publish_at=_dt(row["last_publish_at"]),
             status=row["status"],
+            vinted_user_id=row["vinted_user_id"],
         )
 
     async def put_vinted_session(self, session: VintedSession) -> None:
         """Store or replace the user's Vinted session."""
         await self._write(
             "INSERT INTO vinted_sessions (user_id, encrypted, username, checked_at,"
-            " last_publish_at, status) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE"
+            " last_publish_at, status, vinted_user_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE"
             " SET encrypted = excluded.encrypted, username = excluded.username,"
             " checked_at = excluded.checked_at, last_publish_at = excluded.last_publish_at,"
-            " status = excluded.status",
+            " status = excluded.status, vinted_user_id = excluded.vinted_user_id",
             (
                 session.user_id,
                 session.encrypted,
@@ -733,6 +816,7 @@ class Store:
                 _ts(session.checked_at),
                 _ts(session.last_publish_at),
                 session.status,
+                session.vinted_user_id,
             ),
         )
 
@@ -740,6 +824,343 @@ class Store:
         """Forget the user's Vinted session; True if there was one."""
         changed = await self._write("DELETE FROM vinted_sessions WHERE user_id = ?", (user_id,))
         return changed == 1
+
+    async def set_vinted_user_id(self, user_id: int, vinted_user_id: int | None) -> bool:
+        """Remember which Vinted member the user's stored session signs in as."""
+        changed = await self._write(
+            "UPDATE vinted_sessions SET vinted_user_id = ? WHERE user_id = ?",
+            (vinted_user_id, user_id),
+        )
+        return changed == 1
+
+    # ---- publishing queue ---------------------------------------------------------------
+
+    async def begin_publish(
+        self,
+        draft_id: int,
+        user_id: int,
+        *,
+        generation: int,
+        key: str,
+        owner: str,
+        lease_until: datetime,
+    ) -> int | None:
+        """Claim the approved draft for publishing; None if anything else got there first.
+
+        In one transaction: the account has no running attempt, no pause and no wait pending,
+        the draft moves approved -> publishing at this generation, and the key is recorded once.
+        """
+        now = _ts(self._now())
+        try:
+            async with self._transaction() as db:
+                # Pacing is checked here too: another process may have just published.
+                busy = await _scalar(
+                    db,
+                    "SELECT (SELECT COUNT(*) FROM publish_attempts"
+                    "  WHERE user_id = :user AND status = :running)"
+                    " + (SELECT COUNT(*) FROM publish_accounts WHERE user_id = :user"
+                    "  AND (paused_reason IS NOT NULL OR COALESCE(not_before, '') > :now"
+                    "  OR COALESCE(rate_limited_until, '') > :now))",
+                    {"user": user_id, "running": ATTEMPT_RUNNING, "now": now},
+                )
+                if busy:
+                    return None
+                cursor = await db.execute(
+                    "UPDATE drafts SET status = ?, updated_at = ? WHERE id = ? AND user_id = ?"
+                    " AND status IN (?, ?) AND publish_generation = ?",
+                    (
+                        DraftStatus.PUBLISHING.value,
+                        now,
+                        draft_id,
+                        user_id,
+                        DraftStatus.APPROVED.value,
+                        DraftStatus.QUEUED.value,
+                        generation,
+                    ),
+                )
+                if cursor.rowcount != 1:
+                    return None
+                rows = list(
+                    await db.execute_fetchall(
+                        "INSERT INTO publish_attempts (draft_id, user_id, idempotency_key,"
+                        " status, started_at, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                        (draft_id, user_id, key, ATTEMPT_RUNNING, now, owner, _ts(lease_until)),
+                    )
+                )
+                if not rows:
+                    raise _ClaimRefused  # rolls the draft back to approved
+                return int(rows[0]["id"])
+        except _ClaimRefused:
+            return None
+
+    async def record_created_item(self, attempt_id: int, vinted_item_id: int) -> bool:
+        """Save the item id Vinted just gave a running attempt, on the attempt and its draft."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE publish_attempts SET vinted_item_id = ? WHERE id = ? AND status = ?",
+                (vinted_item_id, attempt_id, ATTEMPT_RUNNING),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await db.execute(
+                "UPDATE drafts SET vinted_item_id = ?, updated_at = ?"
+                " WHERE id = (SELECT draft_id FROM publish_attempts WHERE id = ?)",
+                (vinted_item_id, _ts(self._now()), attempt_id),
+            )
+        return True
+
+    async def renew_publish_lease(self, attempt_id: int, owner: str, until: datetime) -> bool:
+        """Extend the owner's lease on its running attempt; False if it is no longer its own."""
+        changed = await self._write(
+            "UPDATE publish_attempts SET lease_until = ? WHERE id = ? AND owner = ?"
+            " AND status = ?",
+            (_ts(until), attempt_id, owner, ATTEMPT_RUNNING),
+        )
+        return changed == 1
+
+    async def release_publish_lease(self, attempt_id: int, owner: str) -> bool:
+        """Give up the lease on a running attempt, so reconciling may take it at once."""
+        changed = await self._write(
+            "UPDATE publish_attempts SET lease_until = NULL WHERE id = ? AND owner = ?"
+            " AND status = ?",
+            (attempt_id, owner, ATTEMPT_RUNNING),
+        )
+        return changed == 1
+
+    async def take_over_attempt(
+        self, attempt_id: int, owner: str, until: datetime, *, dead_owner: str | None = None
+    ) -> bool:
+        """Lease a running attempt whose owner is gone to owner.
+
+        Gone means its lease lapsed or was released, or it is `dead_owner` (a process the
+        caller saw is no longer running: no need to wait for its lease).
+        """
+        changed = await self._write(
+            "UPDATE publish_attempts SET owner = :owner, lease_until = :until"
+            " WHERE id = :id AND status = :running AND (owner IS NULL OR owner = :owner"
+            " OR owner = :dead OR lease_until IS NULL OR lease_until < :now)",
+            {
+                "owner": owner,
+                "until": _ts(until),
+                "id": attempt_id,
+                "running": ATTEMPT_RUNNING,
+                "now": _ts(self._now()),
+                "dead": dead_owner,
+            },
+        )
+        return changed == 1
+
+    async def settle_publish(
+        self, attempt_id: int, settlement: PublishSettlement
+    ) -> tuple[bool, bool]:
+        """Finish a running attempt, move its draft on and update its account, all at once.
+
+        Returns (settled, paused_now): settled is False when the attempt was already finished
+        (nothing is written); paused_now is True when this settlement paused the account.
+        """
+        s = settlement
+        now = _ts(self._now())
+        async with self._transaction() as db:
+            rows = list(
+                await db.execute_fetchall(
+                    "UPDATE publish_attempts SET status = ?, finished_at = ?, outcome = ?,"
+                    " detail = ?, vinted_item_id = COALESCE(?, vinted_item_id), lease_until = NULL"
+                    " WHERE id = ? AND status = ? RETURNING draft_id, user_id",
+                    (
+                        ATTEMPT_FINISHED,
+                        now,
+                        s.outcome,
+                        _json(s.detail),
+                        s.vinted_item_id,
+                        attempt_id,
+                        ATTEMPT_RUNNING,
+                    ),
+                )
+            )
+            if not rows:
+                return False, False
+            draft_id, user_id = rows[0]["draft_id"], int(rows[0]["user_id"])
+            published = s.draft_status is DraftStatus.PUBLISHED
+            # approved_at is left alone: a draft back from publishing keeps its place in line.
+            await db.execute(
+                "UPDATE drafts SET status = :status, updated_at = :now,"
+                " published_at = CASE WHEN :status = 'published'"
+                "  THEN COALESCE(published_at, :now) ELSE published_at END,"
+                " vinted_item_id = COALESCE(:item, vinted_item_id),"
+                " vinted_url = COALESCE(:url, vinted_url), error = :error,"
+                " publish_failures = :failures, publish_retry_at = :retry_at,"
+                " publish_error = :publish_error, publish_generation = publish_generation + 1"
+                " WHERE id = :id AND status = :publishing",
+                {
+                    "status": DraftStatus(s.draft_status).value,
+                    "now": now,
+                    "item": s.vinted_item_id,
+                    "url": s.vinted_url,
+                    "error": s.error,
+                    "failures": s.failures,
+                    "retry_at": _ts(s.retry_at),
+                    "publish_error": None if published else _json(s.detail),
+                    "id": draft_id,
+                    "publishing": DraftStatus.PUBLISHING.value,
+                },
+            )
+            await db.execute(
+                "INSERT INTO publish_accounts (user_id) VALUES (?) ON CONFLICT DO NOTHING",
+                (user_id,),
+            )
+            await db.execute(
+                "UPDATE publish_accounts SET"
+                " not_before = MAX(COALESCE(not_before, ''), COALESCE(:not_before, '')),"
+                " rate_limited_until = COALESCE(:limited_until, rate_limited_until),"
+                " rate_limit_seconds = CASE WHEN :clear THEN NULL"
+                "  ELSE COALESCE(:limit_seconds, rate_limit_seconds) END"
+                " WHERE user_id = :user",
+                {
+                    "not_before": _ts(s.not_before),
+                    "limited_until": _ts(s.rate_limited_until),
+                    "clear": int(s.clear_rate_limit),
+                    "limit_seconds": s.rate_limit_seconds,
+                    "user": user_id,
+                },
+            )
+            paused_now = False
+            if s.pause_reason is not None:
+                cursor = await db.execute(
+                    "UPDATE publish_accounts SET paused_reason = ?, paused_at = ?,"
+                    " paused_detail = ? WHERE user_id = ? AND paused_reason IS NULL",
+                    (s.pause_reason, now, _json(s.pause_detail), user_id),
+                )
+                paused_now = cursor.rowcount == 1
+            if published:
+                await db.execute(
+                    "UPDATE vinted_sessions SET last_publish_at = ? WHERE user_id = ?",
+                    (now, user_id),
+                )
+        return True, paused_now
+
+    async def get_publish_account(self, user_id: int) -> PublishAccount:
+        """Return the account's publishing state (a fresh one if it never published)."""
+        row = await self._fetchone("SELECT * FROM publish_accounts WHERE user_id = ?", (user_id,))
+        if row is None:
+            return PublishAccount(user_id=user_id)
+        return PublishAccount(
+            user_id=row["user_id"],
+            not_before=_dt(row["not_before"] or None),
+            rate_limited_until=_dt(row["rate_limited_until"]),
+            rate_limit_seconds=row["rate_limit_seconds"],
+            paused_reason=row["paused_reason"],
+            paused_at=_dt(row["paused_at"]),
+            paused_detail=json.loads(row["paused_detail"]),
+        )
+
+    async def pause_publishing(
+        self, user_id: int, reason: str, detail: dict[str, Any] | None = None
+    ) -> bool:
+        """Pause the account's queue; True if it was running until now."""
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO publish_accounts (user_id) VALUES (?) ON CONFLICT DO NOTHING",
+                (user_id,),
+            )
+            cursor = await db.execute(
+                "UPDATE publish_accounts SET paused_reason = ?, paused_at = ?, paused_detail = ?"
+                " WHERE user_id = ? AND paused_reason IS NULL",
+                (reason, _ts(self._now()), _json(detail or {}), user_id),
+            )
+            return cursor.rowcount == 1
+
+    async def resume_publishing(self, user_id: int) -> bool:
+        """Lift the account's pause; True if it was paused."""
+        changed = await self._write(
+            "UPDATE publish_accounts SET paused_reason = NULL, paused_at = NULL,"
+            " paused_detail = '{}' WHERE user_id = ? AND paused_reason IS NOT NULL",
+            (user_id,),
+        )
+        return changed == 1
+
+    async def accounts_with_queue(self) -> list[int]:
+        """Return the users with approved drafts waiting to be published."""
+        rows = await self._fetchall(
+            "SELECT DISTINCT user_id FROM drafts WHERE status IN (?, ?) ORDER BY user_id",
+            (DraftStatus.APPROVED.value, DraftStatus.QUEUED.value),
+        )
+        return [int(row[0]) for row in rows]
+
+    async def queued_drafts(
+        self,
+        user_id: int,
+        statuses: Iterable[DraftStatus] = (DraftStatus.APPROVED, DraftStatus.QUEUED),
+    ) -> list[QueuedDraft]:
+        """Return the user's drafts in these statuses with their publishing state, by id."""
+        where, params = _status_filter(user_id, statuses)
+        async with self._lock:
+            drafts = await _load_drafts(self._db, f"{where} ORDER BY id", params)
+            rows = await self._db.execute_fetchall(
+                f"SELECT id, publish_at, publish_retry_at, publish_generation, publish_failures,"
+                f" publish_error FROM drafts {where}",
+                params,
+            )
+        state = {row["id"]: row for row in rows}
+        return [_queued(draft, state[draft.id]) for draft in drafts if draft.id in state]
+
+    async def queued_draft(self, draft_id: int) -> QueuedDraft | None:
+        """Return one draft with its publishing state, whatever its status."""
+        async with self._lock:
+            drafts = await _load_drafts(self._db, "WHERE id = ?", (draft_id,))
+            rows = list(
+                await self._db.execute_fetchall(
+                    "SELECT id, publish_at, publish_retry_at, publish_generation,"
+                    " publish_failures, publish_error FROM drafts WHERE id = ?",
+                    (draft_id,),
+                )
+            )
+        if not drafts or not rows:
+            return None
+        return _queued(drafts[0], rows[0])
+
+    async def set_publish_at(self, draft_id: int, user_id: int, when: datetime | None) -> bool:
+        """Set (or clear, with None) the time before which the user's draft is not published."""
+        changed = await self._write(
+            "UPDATE drafts SET publish_at = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+            (_ts(when), _ts(self._now()), draft_id, user_id),
+        )
+        return changed == 1
+
+    async def requeue_failed_publish(self, draft_id: int, user_id: int) -> bool:
+        """Put a draft whose publishing failed back in the queue, its failures forgotten."""
+        changed = await self._write(
+            "UPDATE drafts SET status = ?, updated_at = ?, error = NULL, publish_failures = 0,"
+            " publish_retry_at = NULL, publish_error = NULL"
+            " WHERE id = ? AND user_id = ? AND status = ? AND publish_error IS NOT NULL",
+            (
+                DraftStatus.APPROVED.value,
+                _ts(self._now()),
+                draft_id,
+                user_id,
+                DraftStatus.FAILED.value,
+            ),
+        )
+        return changed == 1
+
+    async def count_published(self, user_id: int, since: datetime, until: datetime) -> int:
+        """Count the account's successful publishes finished in [since, until)."""
+        row = await self._fetchone(
+            "SELECT COUNT(*) FROM publish_attempts WHERE user_id = ? AND outcome = ?"
+            " AND finished_at >= ? AND finished_at < ?",
+            (user_id, OUTCOME_PUBLISHED, _ts(since), _ts(until)),
+        )
+        return int(row[0]) if row else 0
+
+    async def publish_outcomes(self, user_id: int, since: datetime) -> dict[str, int]:
+        """Count the user's finished attempts since a time by kind ("published", "captcha"...)."""
+        rows = await self._fetchall(
+            "SELECT COALESCE(json_extract(detail, '$.kind'), outcome) AS kind, COUNT(*) AS n"
+            " FROM publish_attempts WHERE user_id = ? AND status = ? AND finished_at >= ?"
+            " GROUP BY 1 ORDER BY 1",
+            (user_id, ATTEMPT_FINISHED, _ts(since)),
+        )
+        return {str(row["kind"]): int(row["n"]) for row in rows}
 
     # ---- events -------------------------------------------------------------------------
 
@@ -943,13 +1364,17 @@ def split_sql(script: str) -> list[str]:
 
 # Kept in SQL so a status change and its timestamp are one statement (`status` here is the old
 # value): approval is stamped on entering approved and cleared when the seller takes the draft
-# back, publication keeps its first time.
+# back, publication keeps its first time. Taken back, a draft also starts its publishing
+# afresh: an edited draft does not inherit the failures of the version before.
 _STATUS_TIMES = (
     "approved_at = CASE WHEN :status = 'draft' THEN NULL"
     " WHEN :status = 'approved' AND (status <> 'approved' OR approved_at IS NULL) THEN :now"
     " ELSE approved_at END,"
     " published_at = CASE WHEN :status = 'published' THEN COALESCE(published_at, :now)"
-    " ELSE published_at END"
+    " ELSE published_at END,"
+    " publish_failures = CASE WHEN :status = 'draft' THEN 0 ELSE publish_failures END,"
+    " publish_retry_at = CASE WHEN :status = 'draft' THEN NULL ELSE publish_retry_at END,"
+    " publish_error = CASE WHEN :status = 'draft' THEN NULL ELSE publish_error END"
 )
 
 
@@ -1139,6 +1564,19 @@ def _attempt_from_row(row: sqlite3.Row) -> PublishAttempt:
         outcome=row["outcome"],
         detail=json.loads(row["detail"]),
         vinted_item_id=row["vinted_item_id"],
+        owner=row["owner"],
+        lease_until=_dt(row["lease_until"]),
+    )
+
+
+def _queued(draft: Draft, row: sqlite3.Row) -> QueuedDraft:
+    return QueuedDraft(
+        draft=draft,
+        publish_at=_dt(row["publish_at"]),
+        retry_at=_dt(row["publish_retry_at"]),
+        generation=row["publish_generation"],
+        failures=row["publish_failures"],
+        error=json.loads(row["publish_error"] or "{}"),
     )
 
 

@@ -638,6 +638,9 @@ async def test_strict_price_saves_the_listing_at_zero_when_the_price_was_not_typ
     await fill_listing(page, type_the_price=False)
     await expect(price).to_have_value("0,00")
     await publish(page)
+    # The page leaves for the wardrobe once the create call answers: let it land before the
+    # next goto, or that navigation interrupts ours.
+    await expect(page).to_have_url(f"{vinted.base_url}/member/{SELLER_ID}")
 
     [item] = vinted.items
     assert item.price == 0.0

@@ -114,10 +114,12 @@ def test_button_labels_fit_on_a_telegram_button(lang: str, key: str) -> None:
 
 
 def test_french_puts_a_space_before_colons_question_and_exclamation_marks() -> None:
-    # Placeholders are dropped first: a format spec like "{x:>3}" is not French text.
-    glued = {
-        key: re.findall(r"\S[:?!;]", re.sub(r"\{[^}]*\}", "x", text)) for key, text in FR.items()
-    }
+    # Placeholders are dropped first: a format spec like "{x:>3}" is not French text; nor is
+    # the example of a Cookie header ("nom=valeur; nom2=valeur2"), which is copied as is.
+    def french(text: str) -> str:
+        return re.sub(r"\w+=\w+; ", "", re.sub(r"\{[^}]*\}", "x", text))
+
+    glued = {key: re.findall(r"\S[:?!;]", french(text)) for key, text in FR.items()}
 
     assert {key: found for key, found in glued.items() if found} == {}
 

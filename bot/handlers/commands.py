@@ -7,12 +7,14 @@ import tempfile
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import cards
+from bot.handlers import session
 from bot.state import BotState, state_of
 from bot.texts import t
 from core.analysis.tokens import estimate_cost_usd
@@ -111,17 +113,21 @@ async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = state_of(context)
     user = await state.user(update)
     lang = await state.lang(update)
-    drafts = await state.services.store.list_drafts(user.user_id, QUEUE_STATUSES, limit=50)
+    view = await state.queue.queue_view(user.user_id)
+    drafts = [*view.publishing, *(entry.draft for entry in view.entries)]
     if not drafts:
         await _reply(update, t(lang, "queue_empty"))
         return
-    drafts.reverse()  # the store lists newest first; the queue runs oldest first
     lines = [t(lang, "queue_header", count=len(drafts))]
     for pos, draft in enumerate(drafts, start=1):
         price = cards.format_price(draft.price.target) if draft.price else "-"
         lines.append(
             t(lang, "queue_line", pos=pos, id=draft.id, title=escape(draft.title), price=price)
         )
+    lines.append("")
+    lines.append(
+        t(lang, "queue_next", when=session.next_text(view, ZoneInfo(view.timezone), lang))
+    )
     await _reply(update, "\n".join(lines))
 
 
@@ -133,6 +139,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = datetime.now(UTC)
     month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     figures = await state.services.store.stats(user.user_id, month)
+    publishing = await state.queue.stats(user.user_id, month)
     prompt, completion = int(figures["prompt_tokens"]), int(figures["completion_tokens"])
     cost = estimate_cost_usd(state.settings.vision_model, prompt, completion)
     await _reply(
@@ -143,12 +150,24 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             photos=figures["photos_analysed"],
             drafts=figures["drafts"],
             ready_share=round(100 * float(figures["ready_share"])),
-            published=figures["published"],
-            failed=int(figures["failed"]) + int(figures.get("publish_failed", 0)),
+            published=publishing.published + publishing.saved_as_draft,
+            failed=int(figures["failed"]) + sum(publishing.failures.values()),
             tokens=f"{prompt + completion:,}".replace(",", " "),
             cost=f"{cost:.2f}".replace(".", "," if lang == "fr" else "."),
-        ),
+        )
+        + failures_line(publishing.failures, lang),
     )
+
+
+def failures_line(failures: dict[str, int], lang: str) -> str:
+    """Return "Publish failures by reason: captcha 1, timeout 2", or nothing."""
+    if not failures:
+        return ""
+    reasons = ", ".join(
+        f"{cards.publish_reason(kind, '', lang)} {count}"
+        for kind, count in sorted(failures.items())
+    )
+    return "\n" + t(lang, "stats_failures", reasons=reasons)
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -221,6 +221,18 @@ async def _undo(state: BotState, query: CallbackQuery, draft: Draft, _: str, lan
     await query.answer(t(lang, "undone"))
 
 
+async def _retry_publish(
+    state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
+) -> None:
+    """Put a draft whose publishing failed back in the queue."""
+    assert draft.id is not None
+    await state.queue.retry(draft.user_id, draft.id)
+    updated = await state.services.store.get_draft(draft.id)
+    if updated is not None:
+        await state.sender.refresh_card(updated, lang)
+    await query.answer(t(lang, "approved"))
+
+
 async def _photos(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
     await query.answer()
     await state.sender.send_photos(query.message.chat.id, draft)  # type: ignore[union-attr]
@@ -248,6 +260,7 @@ _ACTIONS = {
     "un": _undo,
     "ph": _photos,
     "op": _open,
+    "pr": _retry_publish,
 }
 
 

@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import cards
 from bot.handlers.drafts import change_line
+from bot.handlers.session import take_cookies
 from bot.state import state_of
 from bot.texts import t
 from core.editing import search_categories
@@ -22,6 +23,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     store = state.services.store
     awaiting = user.settings.get("awaiting")
     replied = message.reply_to_message
+    if awaiting and awaiting.get("connect"):
+        await take_cookies(state, message, user.user_id, lang, message.text)
+        return
     if awaiting and (replied is None or replied.message_id == awaiting.get("prompt")):
         draft_id, field = int(awaiting["draft"]), str(awaiting["field"])
         if field == "category":
@@ -48,9 +52,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         card = await store.draft_by_card(message.chat_id, replied.message_id, user.user_id)
         if card is not None and card.id is not None:
             await context.bot.send_chat_action(message.chat_id, "typing")
-            draft, changes = await state.editor.free_text_edit(
-                user.user_id, card.id, message.text
-            )
+            draft, changes = await state.editor.free_text_edit(user.user_id, card.id, message.text)
             lines = [change_line(c, lang) for c in changes]
             if any(c.unapproved for c in changes):
                 lines.append(t(lang, "edit_needs_reapproval"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
+from bot.handlers.session import MAX_COOKIE_FILE, take_cookies
 from bot.intake import BOT_API_DOWNLOAD_LIMIT, Incoming
 from bot.state import state_of
 
@@ -62,4 +63,11 @@ async def receive(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None
     user = await state.user(update)
     lang = await state.lang(update)
+    awaiting = user.settings.get("awaiting") or {}
+    document = message.document
+    if awaiting.get("connect") and document and (document.file_size or 0) <= MAX_COOKIE_FILE:
+        # The seller sends the cookie-editor export as a file (too long for one message).
+        data = await (await document.get_file()).download_as_bytearray()
+        await take_cookies(state, message, user.user_id, lang, data.decode("utf-8", "replace"))
+        return
     await state.intake.receive(user, message.chat_id, lang, classify(message))

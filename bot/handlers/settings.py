@@ -14,10 +14,12 @@ from core.store import User
 
 LISTING_LANGUAGES = ("fr", "en", "de")
 UI_LANGUAGES = ("fr", "en")
+PUBLISH_MODES = ("publish", "draft")
 
 
-def render(user: User, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+def render(user: User, lang: str, default_mode: str) -> tuple[str, InlineKeyboardMarkup]:
     grouping = user.settings.get("grouping", GroupingMode.AUTO.value)
+    mode = user.settings.get("publish_mode", default_mode)
     text = t(
         lang,
         "settings",
@@ -25,6 +27,7 @@ def render(user: User, lang: str) -> tuple[str, InlineKeyboardMarkup]:
         ui=t(lang, f"lang_{lang}"),
         grouping=t(lang, f"grouping_{grouping}"),
     )
+    text += "\n" + t(lang, "settings_mode", mode=t(lang, f"mode_{mode}"))
 
     def button(label: str, key: str, value: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=cards.encode("s", 0, key, value))
@@ -41,10 +44,11 @@ def render(user: User, lang: str) -> tuple[str, InlineKeyboardMarkup]:
             if code != lang
         ],
         [
-            button(t(lang, f"btn_grouping_{mode}"), "gm", mode)
-            for mode in (GroupingMode.AUTO.value, GroupingMode.ALBUM.value)
-            if mode != grouping
+            button(t(lang, f"btn_grouping_{g}"), "gm", g)
+            for g in (GroupingMode.AUTO.value, GroupingMode.ALBUM.value)
+            if g != grouping
         ],
+        [button(t(lang, f"btn_mode_{m}"), "pm", m) for m in PUBLISH_MODES if m != mode],
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -54,7 +58,9 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = state_of(context)
     message = update.effective_message
     assert message is not None
-    text, markup = render(await state.user(update), await state.lang(update))
+    text, markup = render(
+        await state.user(update), await state.lang(update), state.settings.publish_mode
+    )
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
@@ -72,7 +78,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = await store.update_user(user.user_id, ui_language=callback.arg)
     elif callback is not None and callback.action == "gm" and callback.arg in ("auto", "album"):
         user = await store.update_user(user.user_id, settings={"grouping": callback.arg})
+    elif callback is not None and callback.action == "pm" and callback.arg in PUBLISH_MODES:
+        user = await store.update_user(user.user_id, settings={"publish_mode": callback.arg})
     lang = user.ui_language or "en"
-    text, markup = render(user, lang)
+    text, markup = render(user, lang, state.settings.publish_mode)
     await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     await query.answer(t(lang, "settings_saved"))

@@ -210,6 +210,7 @@ TEXTS: dict[str, str] = {
     "lang_fr": "French",
     "lang_en": "English",
     "lang_de": "German",
+    "settings_mode": "Vinted: {mode}",
     "settings_saved": "Saved.",
     # --- errors -------------------------------------------------------------------------------
     "err_ai_unavailable": "the AI service is unavailable right now, tap Retry in a moment",
@@ -234,4 +235,112 @@ TEXTS: dict[str, str] = {
     "err_photo_not_found": "There is no photo {number}: this draft has {count}.",
     "export_too_big": "Your export is {size} MB, over Telegram's 50 MB limit for "
     "bots. Delete old drafts, or ask the bot's owner for the file.",
+    # --- Vinted session and publishing ------------------------------------------------------
+    "cmd_connect": "Connect your Vinted account",
+    "cmd_disconnect": "Forget your Vinted session",
+    "cmd_status": "Vinted session and queue",
+    "cmd_check": "Check Vinted's upload page",
+    "connect_help": (
+        "<b>Connect your Vinted account</b>\n1. On a computer, open {site} and log in.\n2. "
+        "Copy your cookies, either way:\n- DevTools (F12) > Network > reload > click the "
+        "first request > Request headers > copy the whole <i>Cookie</i> value (name=value; "
+        "name2=value2 ...);\n- or a cookie-editor extension > Export > JSON.\n3. Paste "
+        "them here in one message (or send the exported .json file), or send /connect "
+        "followed by the cookies.\n\nI delete that message at once and keep the cookies "
+        "encrypted; they are never shown again. /cancel to stop."
+    ),
+    "connect_checking": "Checking your Vinted session...",
+    "connect_ok": (
+        "Connected to Vinted as <b>{username}</b>. Approved drafts will be published on "
+        "this account."
+    ),
+    "connect_deleted_note": "(I deleted your message with the cookies.)",
+    "cookies_empty": "That message is empty. Paste your Vinted cookies, or /cancel.",
+    "cookies_unrecognised": (
+        "I could not read these cookies. Expected either a Cookie header (name=value; "
+        "name2=value2 ...) or the JSON export of a cookie-editor extension."
+    ),
+    "cookies_bad_json": (
+        "That JSON is not valid (a long export may have been cut in two: send it as a "
+        ".json file instead)."
+    ),
+    "cookies_wrong_site": "These cookies are not Vinted's. Copy them while {site} is open.",
+    "cookies_no_login_cookie": (
+        "These cookies hold no Vinted login (access_token_web or refresh_token_web). Copy "
+        "them while logged in on Vinted."
+    ),
+    "session_unreadable": (
+        "Your saved Vinted session cannot be read (the bot's key changed?). Please /connect again."
+    ),
+    "vinted_session_expired": (
+        "Vinted says this session is logged out or expired. Copy fresh cookies from a "
+        "logged-in browser and /connect again."
+    ),
+    "vinted_captcha": (
+        "Vinted asks for a captcha check. Open Vinted in your browser, solve it, then try again."
+    ),
+    "vinted_verification": (
+        "Vinted asks you to verify your account (phone or e-mail). Do it in the Vinted "
+        "app, then try again."
+    ),
+    "vinted_rate_limited": "Vinted is limiting requests right now. Try again later.",
+    "vinted_network": "Vinted could not be reached. Try again in a moment.",
+    "vinted_timeout": "Vinted did not answer in time. Try again in a moment.",
+    "vinted_page_changed": "Vinted's page did not look as expected (step: {step}).",
+    "vinted_field_rejected": "Vinted refused the {field}: {message}",
+    "disconnected": "Your Vinted session is deleted. /connect to add one again.",
+    "not_connected": "No Vinted account is connected. /connect to add one.",
+    "status": (
+        "<b>Vinted</b>: {username}\nLast check: {checked}\nLast publish: "
+        "{published}\nMode: {mode}\n\n<b>Queue</b>: {queued} waiting, {today} published "
+        "today (cap {cap})\nNext publish: {next}"
+    ),
+    "status_never": "never",
+    "status_paused": "Paused: {reason}",
+    "status_not_scheduled": "nothing waiting",
+    "status_now": "at the next check (within a minute)",
+    "mode_publish": "publish directly",
+    "mode_draft": "save as Vinted drafts",
+    "btn_mode_publish": "Publish directly",
+    "btn_mode_draft": "Save as Vinted drafts",
+    "check_running": "Checking Vinted's upload page...",
+    "check_ok": "Vinted's upload page has everything I need.",
+    "check_missing": (
+        "Vinted's upload page changed: these parts are missing: {selectors}. Publishing "
+        "may fail until the bot is updated."
+    ),
+    "published_msg": "Published on Vinted: <b>{title}</b>\n{url}",
+    "saved_draft_msg": (
+        "Saved as a draft in your Vinted account: <b>{title}</b>. Finish it in the Vinted app."
+    ),
+    "publish_failed_msg": "Publishing <b>{title}</b> failed: {reason}",
+    "publish_retrying": (
+        "Publishing <b>{title}</b> hit a problem ({reason}); I will try again at {when}."
+    ),
+    "paused_captcha": (
+        "Vinted asks for a captcha check on your account, so publishing is paused. Open "
+        "Vinted in your browser, solve it, then tap Resume. Nothing is lost."
+    ),
+    "paused_session_expired": (
+        "Your Vinted session expired, so publishing is paused. Send /connect with fresh "
+        "cookies, then tap Resume. Nothing is lost."
+    ),
+    "paused_verification": (
+        "Vinted asks you to verify your account, so publishing is paused. Do it in the "
+        "Vinted app, then tap Resume. Nothing is lost."
+    ),
+    "paused_rate_limited": "Vinted is limiting requests: publishing pauses until {when}.",
+    "btn_resume": "Resume",
+    "resumed": "Publishing resumed.",
+    "queue_next": "Next publish: {when}",
+    "queue_paused": "Paused: {reason}",
+    "stats_failures": "Publish failures by reason: {reasons}",
+    "reason_captcha": "captcha",
+    "reason_session_expired": "session expired",
+    "reason_verification": "verification required",
+    "reason_rate_limited": "rate limited",
+    "reason_field_rejected": "a field was refused",
+    "reason_page_changed": "Vinted's page changed",
+    "reason_network": "network problem",
+    "reason_timeout": "timeout",
 }

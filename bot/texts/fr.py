@@ -223,6 +223,7 @@ TEXTS: dict[str, str] = {
     "lang_fr": "français",
     "lang_en": "anglais",
     "lang_de": "allemand",
+    "settings_mode": "Vinted : {mode}",
     "settings_saved": "Enregistré.",
     # --- errors -------------------------------------------------------------------------------
     "err_ai_unavailable": "le service d'IA est indisponible pour le moment, appuyez sur "
@@ -250,4 +251,122 @@ TEXTS: dict[str, str] = {
     "export_too_big": "Votre export fait {size} Mo, au-delà de la limite de 50 Mo de Telegram "
     "pour les bots. Supprimez d'anciens brouillons, ou demandez le fichier au propriétaire "
     "du bot.",
+    # --- Vinted session and publishing ------------------------------------------------------
+    "cmd_connect": "Connecter votre compte Vinted",
+    "cmd_disconnect": "Oublier la session Vinted",
+    "cmd_status": "Session Vinted et file d'attente",
+    "cmd_check": "Vérifier la page de dépôt Vinted",
+    "connect_help": (
+        "<b>Connecter votre compte Vinted</b>\n1. Sur un ordinateur, ouvrez {site} et "
+        "connectez-vous.\n2. Copiez vos cookies, au choix :\n- outils de développement "
+        "(F12) > Réseau > rechargez > cliquez sur la première requête > En-têtes de "
+        "requête > copiez toute la valeur <i>Cookie</i> (nom=valeur; nom2=valeur2 ...) "
+        ";\n- ou une extension d'édition de cookies > Exporter > JSON.\n3. Collez-les ici "
+        "en un seul message (ou envoyez le fichier .json exporté), ou envoyez /connect "
+        "suivi des cookies.\n\nJe supprime ce message aussitôt et je garde les cookies "
+        "chiffrés ; ils ne sont plus jamais affichés. /cancel pour arrêter."
+    ),
+    "connect_checking": "Vérification de votre session Vinted...",
+    "connect_ok": (
+        "Connecté à Vinted en tant que <b>{username}</b>. Les brouillons validés seront "
+        "publiés sur ce compte."
+    ),
+    "connect_deleted_note": "(J'ai supprimé votre message contenant les cookies.)",
+    "cookies_empty": "Ce message est vide. Collez vos cookies Vinted, ou /cancel.",
+    "cookies_unrecognised": (
+        "Je n'arrive pas à lire ces cookies. Format attendu : soit un en-tête Cookie "
+        "(nom=valeur; nom2=valeur2 ...), soit l'export JSON d'une extension d'édition de "
+        "cookies."
+    ),
+    "cookies_bad_json": (
+        "Ce JSON n'est pas valide (un long export a pu être coupé en deux : envoyez-le "
+        "plutôt en fichier .json)."
+    ),
+    "cookies_wrong_site": (
+        "Ces cookies ne sont pas ceux de Vinted. Copiez-les pendant que {site} est ouvert."
+    ),
+    "cookies_no_login_cookie": (
+        "Ces cookies ne contiennent pas de connexion Vinted (access_token_web ou "
+        "refresh_token_web). Copiez-les en étant connecté à Vinted."
+    ),
+    "session_unreadable": (
+        "Votre session Vinted enregistrée est illisible (la clé du bot a changé ?). Merci "
+        "de refaire /connect."
+    ),
+    "vinted_session_expired": (
+        "Vinted indique que cette session est déconnectée ou expirée. Copiez des cookies "
+        "récents depuis un navigateur connecté et refaites /connect."
+    ),
+    "vinted_captcha": (
+        "Vinted demande une vérification (captcha). Ouvrez Vinted dans votre navigateur, "
+        "résolvez-la, puis réessayez."
+    ),
+    "vinted_verification": (
+        "Vinted vous demande de vérifier votre compte (téléphone ou e-mail). Faites-le "
+        "dans l'application Vinted, puis réessayez."
+    ),
+    "vinted_rate_limited": "Vinted limite les requêtes en ce moment. Réessayez plus tard.",
+    "vinted_network": "Impossible de joindre Vinted. Réessayez dans un instant.",
+    "vinted_timeout": "Vinted n'a pas répondu à temps. Réessayez dans un instant.",
+    "vinted_page_changed": "La page de Vinted n'était pas comme prévu (étape : {step}).",
+    "vinted_field_rejected": "Vinted a refusé le champ {field} : {message}",
+    "disconnected": "Votre session Vinted est supprimée. /connect pour en ajouter une.",
+    "not_connected": "Aucun compte Vinted n'est connecté. /connect pour en ajouter un.",
+    "status": (
+        "<b>Vinted</b> : {username}\nDernière vérification : {checked}\nDernière "
+        "publication : {published}\nMode : {mode}\n\n<b>File d'attente</b> : {queued} en "
+        "attente, {today} publiées aujourd'hui (maximum {cap})\nProchaine publication : "
+        "{next}"
+    ),
+    "status_never": "jamais",
+    "status_paused": "En pause : {reason}",
+    "status_not_scheduled": "rien en attente",
+    "status_now": "au prochain passage (dans la minute)",
+    "mode_publish": "publier directement",
+    "mode_draft": "enregistrer en brouillons Vinted",
+    "btn_mode_publish": "Publier directement",
+    "btn_mode_draft": "Brouillons Vinted",
+    "check_running": "Vérification de la page de dépôt Vinted...",
+    "check_ok": "La page de dépôt Vinted contient tout ce qu'il me faut.",
+    "check_missing": (
+        "La page de dépôt Vinted a changé : il manque {selectors}. La publication risque "
+        "d'échouer tant que le bot n'est pas mis à jour."
+    ),
+    "published_msg": "Publié sur Vinted : <b>{title}</b>\n{url}",
+    "saved_draft_msg": (
+        "Enregistré en brouillon sur votre compte Vinted : <b>{title}</b>. Finalisez-le "
+        "dans l'application Vinted."
+    ),
+    "publish_failed_msg": "La publication de <b>{title}</b> a échoué : {reason}",
+    "publish_retrying": (
+        "La publication de <b>{title}</b> a rencontré un problème ({reason}) ; nouvel "
+        "essai à {when}."
+    ),
+    "paused_captcha": (
+        "Vinted demande une vérification (captcha) sur votre compte : la publication est "
+        "en pause. Ouvrez Vinted dans votre navigateur, résolvez-la, puis touchez "
+        "Reprendre. Rien n'est perdu."
+    ),
+    "paused_session_expired": (
+        "Votre session Vinted a expiré : la publication est en pause. Envoyez /connect "
+        "avec des cookies récents, puis touchez Reprendre. Rien n'est perdu."
+    ),
+    "paused_verification": (
+        "Vinted vous demande de vérifier votre compte : la publication est en pause. "
+        "Faites-le dans l'application Vinted, puis touchez Reprendre. Rien n'est perdu."
+    ),
+    "paused_rate_limited": "Vinted limite les requêtes : la publication reprend à {when}.",
+    "btn_resume": "Reprendre",
+    "resumed": "Publication reprise.",
+    "queue_next": "Prochaine publication : {when}",
+    "queue_paused": "En pause : {reason}",
+    "stats_failures": "Échecs de publication par motif : {reasons}",
+    "reason_captcha": "vérification captcha",
+    "reason_session_expired": "session expirée",
+    "reason_verification": "vérification demandée",
+    "reason_rate_limited": "limite de requêtes",
+    "reason_field_rejected": "un champ refusé",
+    "reason_page_changed": "page Vinted modifiée",
+    "reason_network": "problème réseau",
+    "reason_timeout": "délai dépassé",
 }

@@ -70,6 +70,7 @@ class Switches:
     rotate_on_upload_page: bool = False  # each /items/new load rotates the session cookies
     reject_duplicates: bool = True  # a second identical live listing is refused
     picker_delay: float = 0.15  # seconds the picker lists take, so their loaders show
+    renamed_testid: str | None = None  # the upload page ships this data-testid under a new name
 
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -86,6 +87,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "photo_recognition": {"photo_recognition": True},
     "upload_redirects_home": {"upload_redirects_home": True},
     "rotate_cookies": {"rotate_on_upload_page": True},
+    "broken_selector": {"renamed_testid": "title--input"},
 }
 
 
@@ -678,7 +680,12 @@ class FakeVinted:
                 "photo_recognition": switches.photo_recognition,
             },
         }
-        response = _html(pages.upload(account.login, config))
+        html = pages.upload(account.login, config)
+        if switches.renamed_testid:
+            # What a front-end release looks like from outside: one control, a new test id.
+            old = switches.renamed_testid
+            html = html.replace(f'data-testid="{old}"', f'data-testid="{old}-v2"')
+        response = _html(html)
         if switches.rotate_on_upload_page:
             self._rotate(account, response)
         return response

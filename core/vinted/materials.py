@@ -1,0 +1,51 @@
+"""Material names in English and German next to the French labels of vinted.fr's list."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The label the page shows -> other names a listing may use for it.
+MATERIAL_ALIASES: dict[str, tuple[str, ...]] = {
+    "coton": ("cotton", "baumwolle", "coton bio", "organic cotton"),
+    "polyester": ("polyester", "polyamide"),
+    "laine": ("wool", "wolle", "laine mérinos", "merino", "mérinos"),
+    "cuir": ("leather", "leder", "cuir véritable"),
+    "denim": ("jean", "jeans", "denim"),
+    "lin": ("linen", "leinen"),
+    "soie": ("silk", "seide"),
+    "cachemire": ("cashmere", "kaschmir"),
+    "viscose": ("viscose", "rayon", "viskose"),
+    "nylon": ("nylon",),
+    "élasthanne": ("elastane", "spandex", "elasthan", "lycra"),
+    "acrylique": ("acrylic", "acryl"),
+    "daim": ("suede", "suède", "wildleder"),
+    "synthétique": ("synthetic", "synthetik", "faux leather", "simili cuir", "similicuir"),
+}
+
+
+def fold(text: str) -> str:
+    """Return text lowercased, without accents and with single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def material_names(material: str) -> list[str]:
+    """Split "coton, polyester" into folded names, each followed by its known other names."""
+    names: list[str] = []
+    for part in re.split(r"\s*(?:,|/|\+|&|\bet\b|\band\b|\bund\b)\s*", material):
+        key = fold(re.sub(r"^\d+\s*%\s*", "", part.strip()))  # "80 % coton" -> "coton"
+        if key:
+            names.append(key)
+    return names
+
+
+def material_matches(name: str, label: str) -> bool:
+    """Return whether a folded material name means the page's label."""
+    key = fold(label)
+    return name == key or name in _ALIASES.get(key, set())
+
+
+_ALIASES: dict[str, set[str]] = {
+    fold(label): {fold(a) for a in aliases} for label, aliases in MATERIAL_ALIASES.items()
+}

@@ -1,0 +1,110 @@
+"""Connecting a Vinted account and publishing from the chat, with real Chromium on the replica."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from core.models import DraftStatus
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.telegram_server import ChatMessage, FakeTelegram
+from tests.fakes.vinted.server import FakeVinted
+from tests.test_bot import SELLER, make_settings, photo, start_bot, stop_bot
+
+pytestmark = pytest.mark.timeout(120)
+VINTED_ID = 5_100_042
+
+
+@dataclass
+class Shop:
+    tg: FakeTelegram
+    ai: FakeOpenAIServer
+    vinted: FakeVinted
+    app: object
+    services: object
+    cookie_header: str
+
+
+@pytest.fixture
+async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
+    async with FakeTelegram() as tg, FakeOpenAIServer() as ai, FakeVinted() as vinted:
+        cookies = vinted.add_account(user_id=VINTED_ID, login="camille_vend")
+        header = "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())
+        settings = make_settings(
+            tg, ai, tmp_path,
+            vinted_base_url=vinted.base_url,
+            publish_tick_seconds=0.5,
+            publish_min_interval_seconds=0,
+            publish_jitter=0,
+            secret_key="a test key that is long enough to be a key",
+        )
+        app, services = await start_bot(settings)
+        try:
+            yield Shop(tg, ai, vinted, app, services, header)
+        finally:
+            await stop_bot(app, services)  # type: ignore[arg-type]
+
+
+async def connect(shop: Shop) -> ChatMessage:
+    shop.tg.user_sends_command(SELLER, "/connect")
+    help_ = await shop.tg.wait_for_message(SELLER, "cookies")
+    pasted = shop.tg.user_sends_text(SELLER, shop.cookie_header)
+    done = await shop.tg.wait_for_message(SELLER, "camille_vend", since=help_, timeout=60)
+    message = shop.tg.message(SELLER, pasted["message_id"])
+    assert message is None or message.deleted  # the cookies left the chat at once
+    return done
+
+
+async def test_connect_with_a_cookie_header_names_the_vinted_account(shop: Shop) -> None:
+    await connect(shop)
+    session = await shop.services.sessions.info(SELLER.id)  # type: ignore[attr-defined]
+    assert session is not None and session.username == "camille_vend"
+    stored = await shop.services.store.get_vinted_session(SELLER.id)  # type: ignore[attr-defined]
+    assert b"access_token_web" not in stored.encrypted  # encrypted at rest
+    shop.tg.user_sends_command(SELLER, "/status")
+    await shop.tg.wait_for_message(SELLER, "Dernière vérification")
+
+
+async def test_connect_with_garbage_says_which_formats_are_expected(shop: Shop) -> None:
+    shop.tg.user_sends_text(SELLER, "/connect bonjour je suis un chat")
+    answer = await shop.tg.wait_for_message(SELLER, "JSON", timeout=30)
+    assert "Cookie" in answer.content
+    assert await shop.services.sessions.info(SELLER.id) is None  # type: ignore[attr-defined]
+
+
+async def test_logged_out_cookies_are_refused_with_the_reason(shop: Shop) -> None:
+    shop.vinted.set_switches(logged_out=True)
+    shop.tg.user_sends_text(SELLER, "/connect " + shop.cookie_header)
+    await shop.tg.wait_for_message(SELLER, "/connect", timeout=60)
+    assert await shop.services.sessions.info(SELLER.id) is None  # type: ignore[attr-defined]
+
+
+async def test_approved_draft_is_published_and_the_seller_gets_the_url(shop: Shop) -> None:
+    await connect(shop)
+    shop.tg.user_sends_photo(SELLER, photo(1), caption="Zara taille M")
+    card = await shop.tg.wait_for(
+        lambda: next((m for m in shop.tg.messages(SELLER) if m.kind == "photo" and m.buttons),
+                     None),
+        timeout=30, what="the card",
+    )
+    shop.tg.user_presses(SELLER, card, "Valider")
+    published = await shop.tg.wait_for_message(SELLER, "/items/", since=card, timeout=90)
+    [item] = shop.vinted.items
+    assert f"{shop.vinted.base_url}/items/{item.id}" in published.content
+    [draft] = await shop.services.store.list_drafts(SELLER.id)  # type: ignore[attr-defined]
+    assert draft.status is DraftStatus.PUBLISHED and draft.vinted_item_id == item.id
+    assert item.title == draft.title
+    assert draft.price is not None and item.price == draft.price.target
+    assert len(item.photos) == len(draft.photo_ids)
+    card_now = shop.tg.message(SELLER, card.message_id)
+    assert card_now is not None and "/items/" in card_now.caption
+
+
+async def test_disconnect_forgets_the_session(shop: Shop) -> None:
+    await connect(shop)
+    shop.tg.user_sends_command(SELLER, "/disconnect")
+    await shop.tg.wait_for_message(SELLER, "supprimée")
+    assert await shop.services.sessions.info(SELLER.id) is None  # type: ignore[attr-defined]

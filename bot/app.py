@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -129,7 +130,15 @@ def build_application(settings: Settings, services: Services) -> Application:  #
         _publish_tick, interval=settings.publish_tick_seconds, first=1, name="publish"
     )
     jobs.run_repeating(session.daily_check, interval=DAY, first=DAY / 24, name="health")
+    jobs.run_repeating(_purge, interval=DAY, first=DAY / 12, name="purge")
     return app
+
+
+async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remove drafts never approved after 30 days (with their photos) and old logs."""
+    state: BotState = context.application.bot_data["state"]
+    result = await state.services.store.purge(datetime.now(UTC), state.settings.data_dir)
+    log.info("purge: %s", result)
 
 
 async def _publish_tick(context: ContextTypes.DEFAULT_TYPE) -> None:

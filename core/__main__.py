@@ -15,6 +15,7 @@ from core.drafting import BatchTooLarge, DuplicatePhoto
 from core.images import ImageRejected
 from core.models import GroupingMode, Progress
 from core.services import build_services
+from core.store import Store
 
 CLI_USER_ID = 0  # drafts made from the command line belong to this pseudo-user
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".hif"}
@@ -80,12 +81,10 @@ async def analyze(args: argparse.Namespace) -> int:
 async def purge(args: argparse.Namespace) -> int:
     """Remove old unapproved drafts with their photos, and old logs."""
     settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
-    from core.store import Store
-
     store = await Store.open(settings.db_path)
     try:
         result = await store.purge(datetime.now(UTC), settings.data_dir)
-        print(json.dumps(result.__dict__ if hasattr(result, "__dict__") else result, default=str))
+        print(result.model_dump_json())
     finally:
         await store.close()
     return 0

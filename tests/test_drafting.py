@@ -13,37 +13,22 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.config import load_settings
 from core.drafting import DuplicatePhoto
 from core.images import ImageRejected
 from core.models import BatchStatus, Draft, DraftStatus, GroupingMode, Progress
-from core.services import Services, build_services
+from core.services import Services
+from tests.conftest import CLOTHES, TESTDATA, core_services
 from tests.fakes.openai_server import FakeOpenAIServer, Status
 
-REPO = Path(__file__).resolve().parents[1]
-TESTDATA = REPO.parent / "shared" / "testdata"
-CLOTHES = sorted((TESTDATA / "clothes").glob("*.jpg"))
 SELLER = 4242
 
 
 @pytest.fixture
-async def ai() -> AsyncIterator[FakeOpenAIServer]:
-    async with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
 async def services(ai: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Services]:
-    settings = load_settings(
-        data_dir=tmp_path / "data",
-        openai_api_key="sk-test",
-        openai_base_url=ai.base_url,
-        openai_max_retries=1,
-        openai_retry_base_seconds=0.001,  # retries wait milliseconds in these tests
-        analysis_concurrency=1,  # items in a known order, so scripted failures hit one item
-        _env_file=None,
+    # Items in a known order, so scripted failures hit one item.
+    services = await core_services(
+        ai, tmp_path / "data", openai_max_retries=1, analysis_concurrency=1
     )
-    services = await build_services(settings)
     yield services
     await services.close()
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from core.config import load_settings
 from core.editing import (
     ApproveOutcome,
     DraftEditor,
@@ -22,32 +21,18 @@ from core.editing import (
     search_categories,
 )
 from core.models import Batch, Condition, Draft, DraftStatus, GroupingMode, Price
-from core.services import Services, build_services
+from core.services import Services
+from tests.conftest import CLOTHES, core_services
 from tests.fakes.openai_server import Delay, FakeOpenAIServer, Status
 
-REPO = Path(__file__).resolve().parents[1]
-TESTDATA = REPO.parent / "shared" / "testdata"
-CLOTHES = sorted((TESTDATA / "clothes").glob("*.jpg"))
 SELLER = 4242
 OTHER = 5151
 
 
 @pytest.fixture
-async def ai() -> AsyncIterator[FakeOpenAIServer]:
-    async with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
 async def services(ai: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Services]:
-    settings = load_settings(
-        data_dir=tmp_path / "data",
-        openai_api_key="sk-test",
-        openai_base_url=ai.base_url,
-        openai_max_retries=0,  # a scripted failure fails at once, without a backoff wait
-        _env_file=None,
-    )
-    services = await build_services(settings)
+    # A scripted failure fails at once, without a backoff wait.
+    services = await core_services(ai, tmp_path / "data", openai_max_retries=0)
     yield services
     await services.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["images", "tokens", "bot"]
+ALL = ["images", "tokens", "bot", "publish"]
 
 
 def main(argv: list[str]) -> None:

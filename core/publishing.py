@@ -132,7 +132,14 @@ class PublisherPort(Protocol):
         on_created: Callable[[int], Awaitable[None]] | None = None,
     ) -> PublishResultPort: ...
 
-    async def find_listing(self, cookies: Cookies, user_id: int, title: str) -> int | None: ...
+    async def find_listing(
+        self,
+        cookies: Cookies,
+        user_id: int,
+        title: str,
+        *,
+        on_cookies: Callable[[Cookies], Awaitable[None]] | None = None,
+    ) -> int | None: ...
 
 
 class SessionPort(Protocol):
@@ -886,7 +893,13 @@ class PublishingQueue:
             log.warning("unknown Vinted member for user %s: cannot look up", draft.user_id)
             return None
         try:
-            found = await self.publisher.find_listing(cookies, vinted_user_id, draft.title)
+            # Vinted may rotate the tokens during the lookup too: keep them.
+            async def keep(rotated: Cookies) -> None:
+                await self.sessions.update_cookies(draft.user_id, rotated)
+
+            found = await self.publisher.find_listing(
+                cookies, vinted_user_id, draft.title, on_cookies=keep
+            )
         except Exception:  # ListingLookupFailed, or the browser broke: "unknown", not "absent"
             log.warning("could not look for draft %s on Vinted", draft.id, exc_info=True)
             return None

@@ -106,7 +106,14 @@ class StandInVinted:
         finally:
             self.running -= 1
 
-    async def find_listing(self, cookies: Cookies, user_id: int, title: str) -> int | None:
+    async def find_listing(
+        self,
+        cookies: Cookies,
+        user_id: int,
+        title: str,
+        *,
+        on_cookies: Callable[[Cookies], Awaitable[None]] | None = None,
+    ) -> int | None:
         self.lookups.append((user_id, title))
         return next((i for i, t in self.wardrobe.get(user_id, []) if t == title), None)
 

@@ -75,6 +75,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+    # A seller's own Chrome does not announce automation (navigator.webdriver stays false).
+    "--disable-blink-features=AutomationControlled",
 ]
 VIEWPORT = {"width": 1366, "height": 900}
 MAX_PHOTOS = 20
@@ -132,6 +134,7 @@ class _Answer:
     body: Any = None
     text: str = ""
     error: str = ""
+    refused_boost: bool = False  # we stopped a call that asked for the paid boost
 
 
 @dataclass
@@ -244,7 +247,12 @@ class VintedPublisher:
         on_created: Callable[[int], Awaitable[None]] | None = None,
         on_cookies: CookieSink | None = None,
     ) -> PublishResult:
-        """Fill the upload form and publish it, save it as a Vinted draft, or stop before."""
+        """Fill the upload form and publish it, save it as a Vinted draft, or stop before.
+
+        on_created(item_id) is awaited (publish mode only) as soon as the create call's answer
+        is read, before the page may see it: the caller stores the id first, so a crash
+        afterwards cannot lead to a second listing.
+        """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         invalid = _invalid_listing(listing)
@@ -603,7 +611,8 @@ class VintedPublisher:
         """Fill every field like a person would, checking each one."""
         await self._add_photos(run, listing.photos)
         run.step = "title"
-        await self._type_field(run, sel.TITLE, listing.title, "title")
+        # A line break in a one-line field would press Enter: the title is one line.
+        await self._type_field(run, sel.TITLE, " ".join(listing.title.split()), "title")
         run.step = "description"
         await self._type_field(run, sel.DESCRIPTION, listing.description, "description")
         await self._category_and_attributes(run, listing, leaf_ids)
@@ -934,7 +943,7 @@ class VintedPublisher:
         await self._wait(run, button, button_selector)
         # The button stays disabled while photos are still being processed.
         try:
-            await expect(button).to_be_enabled(timeout=self._photo_timeout_ms)
+            await expect(button).to_be_enabled(timeout=self._timeout_ms)
         except AssertionError as exc:
             raise _Stop(PageChanged(run.step, f"{button_selector}:enabled")) from exc
 
@@ -958,7 +967,7 @@ class VintedPublisher:
                 elif "responseStatusCode" in event or "responseErrorReason" in event:
                     await self._read_create_answer(run, cdp, event, answer, key, mode, on_created)
                 elif _asks_for_boost(request.get("postData")):
-                    answer.set_result(_Answer(error="the page asked for a paid boost"))
+                    answer.set_result(_Answer(refused_boost=True))
                     await cdp.send(
                         "Fetch.failRequest", {"requestId": request_id, "errorReason": "Aborted"}
                     )
@@ -1046,9 +1055,9 @@ class VintedPublisher:
     async def _read_outcome(self, run: _Run, answer: _Answer, mode: str, key: str) -> Outcome:
         """Turn the create call's answer into an outcome; only an id in it means published."""
         page = run.page
-        if answer.error and answer.status == 0:
-            if "boost" in answer.error:
-                return FieldRejected("push_up", answer.error, step=run.step)
+        if answer.refused_boost:
+            return FieldRejected("push_up", "the page asked for the paid boost: not sent")
+        if answer.error:
             return NetworkFailure(step=run.step, detail=answer.error)
         entity_id = _entity_id(answer.body, key)
         if 200 <= answer.status < 300:

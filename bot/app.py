@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import access, commands, drafts, edits, errors, photos, session
+from bot.handlers import access, commands, drafts, edits, errors, photos, publishing, session
 from bot.handlers import settings as settings_menu
 from bot.intake import Intake
 from bot.notifier import TelegramNotifier
@@ -34,20 +34,9 @@ from core.services import Services
 log = logging.getLogger(__name__)
 
 MENU = [
-    "start",
-    "help",
-    "drafts",
-    "queue",
-    "one",
-    "stats",
-    "export",
-    "settings",
-    "connect",
-    "status",
-    "check",
-    "disconnect",
-    "cancel",
-]
+    "start", "help", "drafts", "queue", "one", "stats", "export", "settings", "connect",
+    "status", "check", "dryrun", "at", "disconnect", "cancel",
+]  # fmt: skip
 DAY = 24 * 3600
 
 
@@ -100,6 +89,8 @@ def build_application(settings: Settings, services: Services) -> Application:  #
     app.add_handler(CommandHandler("disconnect", session.disconnect))
     app.add_handler(CommandHandler("status", session.status))
     app.add_handler(CommandHandler("check", session.check))
+    app.add_handler(CommandHandler("dryrun", publishing.dry_run))
+    app.add_handler(CommandHandler("at", publishing.publish_at))
     app.add_handler(MessageHandler(filters.COMMAND, commands.unknown))
 
     media = (

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from core.catalog import categories
+from core.publishing import listing_from_draft
+from core.store import Store
 from core.vault import SessionVault, parse_cookies
-from core.vinted.outcomes import HealthReport, Outcome, SessionInfo
+from core.vinted.outcomes import HealthReport, Outcome, PublishResult, SessionInfo
 from core.vinted.publisher import VintedPublisher
 
 log = logging.getLogger(__name__)
@@ -26,10 +29,19 @@ class Connected:
 class AccountService:
     """Connect, check and forget sellers' Vinted sessions."""
 
-    def __init__(self, sessions: SessionVault, publisher: VintedPublisher, base_url: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        sessions: SessionVault,
+        publisher: VintedPublisher,
+        base_url: str,
+        data_dir: Path,
+    ) -> None:
+        self.store = store
         self.sessions = sessions
         self.publisher = publisher
         self.base_url = base_url
+        self.data_dir = data_dir
 
     async def connect(self, user_id: int, pasted: str) -> Connected | Outcome:
         """Read the pasted cookies, check who they sign in, and store them encrypted.
@@ -61,6 +73,24 @@ class AccountService:
         if report.missing:
             log.warning("Vinted's upload page changed: missing %s", ", ".join(report.missing))
         return report
+
+    async def dry_run(self, user_id: int, draft_id: int) -> PublishResult | None:
+        """Fill Vinted's form with the draft and stop before publishing; None if no such draft.
+
+        Raises NotConnected, SessionUnreadable, or ListingInvalid when a field is missing.
+        """
+        draft = await self.store.get_draft(draft_id, user_id=user_id)
+        if draft is None:
+            return None
+        cookies = await self.sessions.load(user_id)
+        if cookies is None:
+            raise NotConnected()
+        photos = await self.store.get_photos(draft.photo_ids)
+        listing = listing_from_draft(draft, photos, self.data_dir)
+        result = await self.publisher.publish(list(map(dict, cookies)), listing, mode="dry_run")
+        if result.cookies:
+            await self.sessions.update_cookies(user_id, result.cookies)
+        return result
 
     async def disconnect(self, user_id: int) -> bool:
         return await self.sessions.delete(user_id)

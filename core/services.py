@@ -84,5 +84,7 @@ async def build_services(settings: Settings) -> Services:
         drafting=drafting,
         sessions=sessions,
         publisher=publisher,
-        accounts=AccountService(sessions, publisher, settings.vinted_base_url),
+        accounts=AccountService(
+            store, sessions, publisher, settings.vinted_base_url, settings.data_dir
+        ),
     )

@@ -108,3 +108,53 @@ async def test_disconnect_forgets_the_session(shop: Shop) -> None:
     shop.tg.user_sends_command(SELLER, "/disconnect")
     await shop.tg.wait_for_message(SELLER, "supprimée")
     assert await shop.services.sessions.info(SELLER.id) is None  # type: ignore[attr-defined]
+
+
+async def first_card(shop: Shop) -> ChatMessage:
+    shop.tg.user_sends_photo(SELLER, photo(5), caption="Zara taille M")
+    return await shop.tg.wait_for(
+        lambda: next((m for m in shop.tg.messages(SELLER) if m.kind == "photo" and m.buttons),
+                     None),
+        timeout=30, what="the card",
+    )
+
+
+async def test_dry_run_fills_the_form_shows_it_and_publishes_nothing(shop: Shop) -> None:
+    await connect(shop)
+    card = await first_card(shop)
+    [draft] = await shop.services.store.list_drafts(SELLER.id)  # type: ignore[attr-defined]
+    shop.tg.user_sends_text(SELLER, f"/dryrun {draft.id}")
+    shot = await shop.tg.wait_for_message(SELLER, "Essai à blanc", since=card, timeout=90)
+    assert shot.kind == "photo" and shot.data and shot.data[:4] == b"\x89PNG"
+    assert shop.vinted.items == [] and shop.vinted.drafts == []
+
+
+async def test_publish_at_keeps_a_draft_back_until_the_time(shop: Shop) -> None:
+    card = await first_card(shop)
+    [draft] = await shop.services.store.list_drafts(SELLER.id)  # type: ignore[attr-defined]
+    shop.tg.user_sends_text(SELLER, f"/at {draft.id} 23:59")
+    await shop.tg.wait_for_message(SELLER, "validez-le", since=card)
+    shop.tg.user_presses(SELLER, card, "Valider")
+    await shop.tg.wait_for(
+        lambda: "Validé" in (shop.tg.message(SELLER, card.message_id).caption or ""),  # type: ignore[union-attr]
+        what="approved",
+    )
+    shop.tg.user_sends_text(SELLER, f"/at {draft.id} 23:59")
+    answer = await shop.tg.wait_for_message(SELLER, "au plus tôt", since=card)
+    assert "23:59" in answer.content
+    view = await shop.app.bot_data["state"].queue.queue_view(SELLER.id)  # type: ignore[attr-defined]
+    [entry] = view.entries
+    assert entry.publish_at is not None and entry.publish_at.strftime("%M") == "59"
+
+
+def test_times_the_seller_types_are_read_in_their_time_zone() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.handlers.publishing import parse_when
+
+    now = datetime(2026, 11, 27, 20, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert parse_when("18:30", now) == datetime(2026, 11, 28, 18, 30, tzinfo=now.tzinfo)
+    assert parse_when("21h15", now) == datetime(2026, 11, 27, 21, 15, tzinfo=now.tzinfo)
+    assert parse_when("02/01 09:00", now) == datetime(2027, 1, 2, 9, 0, tzinfo=now.tzinfo)
+    assert parse_when("demain", now) is None and parse_when("25:00", now) is None

@@ -22,7 +22,12 @@ TEXTS: dict[str, str] = {
         "/one - make the next photos a single item\n"
         "/stats - this month's figures\n"
         "/export - a ZIP of your drafts and photos\n"
-        "/settings - languages and how photos are grouped\n"
+        "/settings - languages, grouping, publish or save as Vinted drafts\n"
+        "/connect - connect your Vinted account; /disconnect to forget it\n"
+        "/status - your Vinted session and the publishing queue\n"
+        "/check - check that Vinted's upload page has what I need\n"
+        "/dryrun 12 - fill Vinted's form with draft #12 without publishing\n"
+        "/at 12 18:30 - publish draft #12 at 18:30 at the earliest\n"
         "/cancel - stop what you are doing\n\n"
         "Send photos at any time. Reply to a draft card in plain words to change it."
     ),
@@ -343,4 +348,23 @@ TEXTS: dict[str, str] = {
     "reason_page_changed": "Vinted's page changed",
     "reason_network": "network problem",
     "reason_timeout": "timeout",
+    "cmd_dryrun": "Fill Vinted's form without publishing",
+    "cmd_at": "Publish a draft at a given time",
+    "usage_dryrun": (
+        "Send /dryrun followed by a draft number (the # on its card), e.g. /dryrun 12."
+    ),
+    "dryrun_running": "Filling Vinted's form with draft #{id}, without publishing...",
+    "dryrun_done": (
+        "Dry run of #{id}: every field filled, nothing published. This is what Vinted "
+        "showed."
+    ),
+    "dryrun_failed": "The dry run of #{id} stopped: {reason}",
+    "draft_missing_field": "This draft cannot go to Vinted yet: the {field} is missing.",
+    "usage_at": (
+        "Send /at, a draft number and a time, e.g. /at 12 18:30 or /at 12 28/11 18:30 (/at "
+        "12 - to publish as soon as its turn comes)."
+    ),
+    "at_set": "Draft #{id} will be published at {when} at the earliest.",
+    "at_cleared": "Draft #{id} will be published as soon as its turn comes.",
+    "at_not_queued": "Draft #{id} is not waiting to be published: approve it first.",
 }

@@ -28,7 +28,12 @@ TEXTS: dict[str, str] = {
         "/one - les prochaines photos forment un seul article\n"
         "/stats - les chiffres du mois\n"
         "/export - un ZIP de vos brouillons et de leurs photos\n"
-        "/settings - langues et regroupement des photos\n"
+        "/settings - langues, regroupement, publication ou brouillons Vinted\n"
+        "/connect - connecter votre compte Vinted ; /disconnect pour l'oublier\n"
+        "/status - votre session Vinted et la file de publication\n"
+        "/check - vérifier que la page de dépôt Vinted a ce qu'il me faut\n"
+        "/dryrun 12 - remplir le formulaire Vinted avec le brouillon #12 sans publier\n"
+        "/at 12 18:30 - publier le brouillon #12 au plus tôt à 18:30\n"
         "/cancel - annuler l'action en cours\n\n"
         "Envoyez des photos à tout moment. Pour modifier un brouillon, répondez à sa fiche avec "
         "vos mots."
@@ -369,4 +374,26 @@ TEXTS: dict[str, str] = {
     "reason_page_changed": "page Vinted modifiée",
     "reason_network": "problème réseau",
     "reason_timeout": "délai dépassé",
+    "cmd_dryrun": "Remplir le formulaire Vinted sans publier",
+    "cmd_at": "Publier un brouillon à une heure donnée",
+    "usage_dryrun": (
+        "Envoyez /dryrun suivi du numéro d'un brouillon (le # de sa fiche), par exemple "
+        "/dryrun 12."
+    ),
+    "dryrun_running": "Remplissage du formulaire Vinted avec le brouillon #{id}, sans publier...",
+    "dryrun_done": (
+        "Essai à blanc de #{id} : tous les champs sont remplis, rien n'est publié. Voici "
+        "ce que Vinted affichait."
+    ),
+    "dryrun_failed": "L'essai à blanc de #{id} s'est arrêté : {reason}",
+    "draft_missing_field": (
+        "Ce brouillon ne peut pas encore aller sur Vinted : il manque le champ {field}."
+    ),
+    "usage_at": (
+        "Envoyez /at, le numéro d'un brouillon et une heure, par exemple /at 12 18:30 ou "
+        "/at 12 28/11 18:30 (/at 12 - pour publier dès que son tour vient)."
+    ),
+    "at_set": "Le brouillon #{id} sera publié au plus tôt le {when}.",
+    "at_cleared": "Le brouillon #{id} sera publié dès que son tour viendra.",
+    "at_not_queued": "Le brouillon #{id} n'attend pas de publication : validez-le d'abord.",
 }

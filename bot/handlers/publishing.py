@@ -1,0 +1,118 @@
+"""Publishing commands: /dryrun fills Vinted's form without publishing; /at sets a time."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timedelta
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.handlers.session import outcome_text
+from bot.state import state_of
+from bot.texts import t
+from core.accounts import NotConnected
+from core.models import DraftStatus
+from core.publishing import ListingInvalid
+from core.vault import SessionUnreadable
+
+_TIME = re.compile(r"^(?:(\d{1,2})/(\d{1,2})\s+)?(\d{1,2})[:h](\d{2})$")
+
+
+def parse_when(text: str, now: datetime) -> datetime | None:
+    """Read "18:30", "18h30" or "28/11 18:30" as the next such moment in now's time zone."""
+    match = _TIME.match(text.strip())
+    if not match:
+        return None
+    day, month, hour, minute = match.groups()
+    try:
+        moment = now.replace(hour=int(hour), minute=int(minute), second=0, microsecond=0)
+        if day:
+            moment = moment.replace(day=int(day), month=int(month))
+            if moment < now:
+                moment = moment.replace(year=moment.year + 1)
+        elif moment < now:
+            moment += timedelta(days=1)
+    except ValueError:
+        return None
+    return moment
+
+
+async def dry_run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Fill Vinted's upload form with a draft, stop before publishing, show the screenshot."""
+    state = state_of(context)
+    message = update.effective_message
+    assert message is not None
+    user = await state.user(update)
+    lang = await state.lang(update)
+    args = context.args or []
+    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+        await message.reply_text(t(lang, "usage_dryrun"))
+        return
+    draft_id = int(args[0].lstrip("#"))
+    progress = await message.reply_text(t(lang, "dryrun_running", id=draft_id))
+    try:
+        result = await state.services.accounts.dry_run(user.user_id, draft_id)
+    except NotConnected:
+        await progress.edit_text(t(lang, "not_connected"))
+        return
+    except SessionUnreadable:
+        await progress.edit_text(t(lang, "session_unreadable"))
+        return
+    except ListingInvalid as exc:
+        await progress.edit_text(
+            t(lang, "draft_missing_field", field=t(lang, f"field_{exc.field}"))
+        )
+        return
+    if result is None:
+        await progress.edit_text(t(lang, "draft_gone"))
+        return
+    if result.outcome.kind != "dry_run":
+        reason = outcome_text(result.outcome.kind, lang, result.step)
+        await progress.edit_text(t(lang, "dryrun_failed", id=draft_id, reason=reason))
+        return
+    await progress.delete()
+    caption = t(lang, "dryrun_done", id=draft_id)
+    if result.screenshot is not None:
+        with result.screenshot.open("rb") as shot:
+            await message.reply_photo(shot, caption=caption)
+    else:
+        await message.reply_text(caption)
+
+
+async def publish_at(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Set (or clear, with "-") the earliest time one approved draft is published."""
+    state = state_of(context)
+    message = update.effective_message
+    assert message is not None
+    user = await state.user(update)
+    lang = await state.lang(update)
+    args = context.args or []
+    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+        await message.reply_text(t(lang, "usage_at"))
+        return
+    draft_id = int(args[0].lstrip("#"))
+    draft = await state.services.store.get_draft(draft_id, user_id=user.user_id)
+    if draft is None:
+        await message.reply_text(t(lang, "draft_gone"))
+        return
+    if draft.status not in (DraftStatus.APPROVED, DraftStatus.QUEUED):
+        await message.reply_text(t(lang, "at_not_queued", id=draft_id))
+        return
+    zone = (await state.queue.rules(user.user_id)).timezone
+    text = " ".join(args[1:])
+    if text.strip() == "-":
+        await state.queue.schedule(user.user_id, draft_id, None)
+        await message.reply_text(t(lang, "at_cleared", id=draft_id))
+        return
+    when = parse_when(text, datetime.now(zone))
+    if when is None:
+        await message.reply_text(t(lang, "usage_at"))
+        return
+    await state.queue.schedule(user.user_id, draft_id, when)
+    await message.reply_text(
+        t(lang, "at_set", id=draft_id, when=html.escape(when.strftime("%d/%m %H:%M"))),
+        parse_mode=ParseMode.HTML,
+    )

@@ -34,7 +34,9 @@ async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
         cookies = vinted.add_account(user_id=VINTED_ID, login="camille_vend")
         header = "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())
         settings = make_settings(
-            tg, ai, tmp_path,
+            tg,
+            ai,
+            tmp_path,
             vinted_base_url=vinted.base_url,
             publish_tick_seconds=0.5,
             publish_min_interval_seconds=0,
@@ -86,9 +88,11 @@ async def test_approved_draft_is_published_and_the_seller_gets_the_url(shop: Sho
     await connect(shop)
     shop.tg.user_sends_photo(SELLER, photo(1), caption="Zara taille M")
     card = await shop.tg.wait_for(
-        lambda: next((m for m in shop.tg.messages(SELLER) if m.kind == "photo" and m.buttons),
-                     None),
-        timeout=30, what="the card",
+        lambda: next(
+            (m for m in shop.tg.messages(SELLER) if m.kind == "photo" and m.buttons), None
+        ),
+        timeout=30,
+        what="the card",
     )
     shop.tg.user_presses(SELLER, card, "Valider")
     published = await shop.tg.wait_for_message(SELLER, "/items/", since=card, timeout=90)
@@ -113,9 +117,11 @@ async def test_disconnect_forgets_the_session(shop: Shop) -> None:
 async def first_card(shop: Shop) -> ChatMessage:
     shop.tg.user_sends_photo(SELLER, photo(5), caption="Zara taille M")
     return await shop.tg.wait_for(
-        lambda: next((m for m in shop.tg.messages(SELLER) if m.kind == "photo" and m.buttons),
-                     None),
-        timeout=30, what="the card",
+        lambda: next(
+            (m for m in shop.tg.messages(SELLER) if m.kind == "photo" and m.buttons), None
+        ),
+        timeout=30,
+        what="the card",
     )
 
 
@@ -158,3 +164,30 @@ def test_times_the_seller_types_are_read_in_their_time_zone() -> None:
     assert parse_when("21h15", now) == datetime(2026, 11, 27, 21, 15, tzinfo=now.tzinfo)
     assert parse_when("02/01 09:00", now) == datetime(2027, 1, 2, 9, 0, tzinfo=now.tzinfo)
     assert parse_when("demain", now) is None and parse_when("25:00", now) is None
+
+
+async def test_cookie_export_sent_as_a_json_file_connects(shop: Shop) -> None:
+    import json
+
+    shop.tg.user_sends_command(SELLER, "/connect")
+    await shop.tg.wait_for_message(SELLER, "cookies")
+    cookies = [
+        {
+            "name": k,
+            "value": v,
+            "domain": "127.0.0.1",
+            "path": "/",
+            "secure": False,
+            "httpOnly": False,
+            "sameSite": "lax",
+            "expirationDate": 1900000000.5,
+        }
+        for k, v in (c.split("=", 1) for c in shop.cookie_header[len("Cookie: ") :].split("; "))
+    ]
+    sent = shop.tg.user_sends_document(
+        SELLER, json.dumps(cookies).encode(), "cookies.json", "application/json"
+    )
+    await shop.tg.wait_for_message(SELLER, "camille_vend", timeout=60)
+    assert shop.tg.downloads  # the file was read
+    message = shop.tg.message(SELLER, sent["message_id"])
+    assert message is None or message.deleted

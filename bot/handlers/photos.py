@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Document, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.session import MAX_COOKIE_FILE, take_cookies
@@ -65,9 +65,19 @@ async def receive(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = await state.lang(update)
     awaiting = user.settings.get("awaiting") or {}
     document = message.document
-    if awaiting.get("connect") and document and (document.file_size or 0) <= MAX_COOKIE_FILE:
+    if awaiting.get("connect") and document and _is_cookie_file(document):
         # The seller sends the cookie-editor export as a file (too long for one message).
         data = await (await document.get_file()).download_as_bytearray()
         await take_cookies(state, message, user.user_id, lang, data.decode("utf-8", "replace"))
         return
     await state.intake.receive(user, message.chat_id, lang, classify(message))
+
+
+def _is_cookie_file(document: Document) -> bool:
+    """Return True for a small text or JSON file: a cookie export, not a photo."""
+    name = (document.file_name or "").lower()
+    mime = (document.mime_type or "").lower()
+    textual = mime.startswith("text/") or mime == "application/json"
+    return (textual or name.endswith((".json", ".txt"))) and (
+        (document.file_size or 0) <= MAX_COOKIE_FILE
+    )

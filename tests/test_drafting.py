@@ -256,8 +256,14 @@ async def test_command_line_names_a_missing_key(tmp_path: Path) -> None:
 async def test_command_line_purge_prints_what_it_removed(tmp_path: Path) -> None:
     env = {**os.environ, "DATA_DIR": str(tmp_path / "data")}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "core", "purge",
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "core",
+        "purge",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 0, err.decode()

@@ -41,8 +41,13 @@ class Product:
 
     async def start(self) -> None:
         self.bot = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=self.data_dir.parent, env=self.env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=self.data_dir.parent,
+            env=self.env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
         )
         # Polling means the process is up: the fake sees its getUpdates parked.
         await self.tg.wait_for(lambda: self.tg.waiting_polls, timeout=60, what="the bot polling")
@@ -94,7 +99,8 @@ async def connect_and_send_album(product: Product) -> ChatMessage:
     tg.user_sends_album(SELLER, [photo(2), photo(3), photo(4)], caption="Levi's taille 32")
     return await tg.wait_for(
         lambda: next((m for m in tg.messages(SELLER) if m.kind == "photo" and m.buttons), None),
-        timeout=60, what="the draft card",
+        timeout=60,
+        what="the draft card",
     )
 
 
@@ -135,9 +141,12 @@ async def test_killed_while_publishing_then_restarted_makes_exactly_one_listing(
     card = await connect_and_send_album(product)
     product.tg.user_presses(SELLER, card, "Valider")
     await product.tg.wait_for(
-        lambda: product.vinted.requests_to("/api/v2/item_upload/items", "POST")
-        or product.vinted.photos,
-        timeout=90, what="the publish under way",
+        lambda: (
+            product.vinted.requests_to("/api/v2/item_upload/items", "POST")
+            or product.vinted.photos
+        ),
+        timeout=90,
+        what="the publish under way",
     )
     await product.stop(signal.SIGKILL)
 
@@ -162,8 +171,9 @@ async def test_killed_right_after_vinted_created_the_item_is_not_published_twice
 
     await product.start()
     await product.tg.wait_for(
-        lambda: any("/items/" in m.content for m in product.tg.messages(SELLER))
-        or None, timeout=150, what="the URL message",
+        lambda: any("/items/" in m.content for m in product.tg.messages(SELLER)) or None,
+        timeout=150,
+        what="the URL message",
     )
     await product.stop()
     assert len(product.vinted.items) == 1

@@ -97,9 +97,15 @@ def test_card_buttons_read_valider_modifier_regenerer_supprimer_in_french() -> N
 
 
 def test_conditions_use_vinted_frances_own_words() -> None:
-    assert [FR[f"cond_{name}"] for name in
-            ("new_with_tags", "new_without_tags", "very_good", "good", "satisfactory")] == [
-        "Neuf avec étiquette", "Neuf sans étiquette", "Très bon état", "Bon état", "Satisfaisant"
+    assert [
+        FR[f"cond_{name}"]
+        for name in ("new_with_tags", "new_without_tags", "very_good", "good", "satisfactory")
+    ] == [
+        "Neuf avec étiquette",
+        "Neuf sans étiquette",
+        "Très bon état",
+        "Bon état",
+        "Satisfaisant",
     ]
 
 
@@ -134,15 +140,19 @@ def test_french_says_vous_never_tu() -> None:
 
 def test_seller_sees_the_french_ack_and_change_line() -> None:
     assert t("fr", "batch_received", count=12) == "12 photos reçues, analyse en cours..."
-    assert t("fr", "field_updated", field=t("fr", "field_price"), before="30 EUR",
-             after="25 EUR") == "Prix : 30 EUR -> 25 EUR"
+    assert (
+        t("fr", "field_updated", field=t("fr", "field_price"), before="30 EUR", after="25 EUR")
+        == "Prix : 30 EUR -> 25 EUR"
+    )
     assert t("fr", "welcome", name="Léa").startswith("<b>Bonjour Léa !</b>")
 
 
 def test_english_reads_the_same_story() -> None:
     assert t("en", "batch_received", count=12) == "12 photos received, analysing..."
-    assert t("en", "field_updated", field=t("en", "field_price"), before="30 EUR",
-             after="25 EUR") == "Price: 30 EUR -> 25 EUR"
+    assert (
+        t("en", "field_updated", field=t("en", "field_price"), before="30 EUR", after="25 EUR")
+        == "Price: 30 EUR -> 25 EUR"
+    )
 
 
 @pytest.mark.parametrize("lang", ["es", "de", "", "xx"])

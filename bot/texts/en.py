@@ -355,8 +355,7 @@ TEXTS: dict[str, str] = {
     ),
     "dryrun_running": "Filling Vinted's form with draft #{id}, without publishing...",
     "dryrun_done": (
-        "Dry run of #{id}: every field filled, nothing published. This is what Vinted "
-        "showed."
+        "Dry run of #{id}: every field filled, nothing published. This is what Vinted showed."
     ),
     "dryrun_failed": "The dry run of #{id} stopped: {reason}",
     "draft_missing_field": "This draft cannot go to Vinted yet: the {field} is missing.",

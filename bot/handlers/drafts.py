@@ -65,8 +65,7 @@ async def _approve(state: BotState, query: CallbackQuery, draft: Draft, _: str, 
             show_alert=True,
         )
     elif result.outcome is ApproveOutcome.FAILED:
-        reason = t(lang, f"err_{result.draft.error or 'ai_unavailable'}")
-        await query.answer(t(lang, "card_failed", reason=reason)[:200], show_alert=True)
+        await query.answer(cards.status_line(result.draft, lang)[:200], show_alert=True)
     else:
         await query.answer(t(lang, "approve_already"))
 

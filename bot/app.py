@@ -34,7 +34,7 @@ from core.services import Services
 log = logging.getLogger(__name__)
 
 MENU = [
-    "start", "help", "drafts", "queue", "one", "stats", "export", "settings", "connect",
+    "start", "help", "drafts", "queue", "one", "regen", "stats", "export", "settings", "connect",
     "status", "check", "dryrun", "at", "disconnect", "cancel",
 ]  # fmt: skip
 DAY = 24 * 3600
@@ -83,6 +83,7 @@ def build_application(settings: Settings, services: Services) -> Application:  #
     app.add_handler(CommandHandler("stats", commands.stats))
     app.add_handler(CommandHandler("export", commands.export))
     app.add_handler(CommandHandler("one", commands.one))
+    app.add_handler(CommandHandler("regen", commands.regenerate))
     app.add_handler(CommandHandler("cancel", commands.cancel))
     app.add_handler(CommandHandler("settings", settings_menu.show))
     app.add_handler(CommandHandler("connect", session.connect))

@@ -562,3 +562,14 @@ async def test_bot_without_token_says_which_variable_is_missing(tmp_path: Path) 
     assert proc.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in text and "BotFather" in text
     assert "Traceback" not in text and len(text.strip().splitlines()) == 1
+
+
+async def test_regenerate_with_the_sellers_hint(world: World) -> None:
+    card = await first_card(world, SELLER, caption=None)
+    world.tg.user_sends_text(SELLER, f"/regen {_draft_id(card)} Levi's taille 32")
+    await world.tg.wait_for(
+        lambda: "Levi" in (world.tg.message(SELLER, card.message_id).caption or ""),  # type: ignore[union-attr]
+        what="the card rewritten with the hint",
+    )
+    [draft] = await world.services.store.list_drafts(SELLER.id)
+    assert draft.hint == "Levi's taille 32" and draft.size == "32"

@@ -218,3 +218,25 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a command the bot does not have."""
     await _reply(update, t(await state_of(context).lang(update), "unknown_command"))
+
+
+async def regenerate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Analyse a draft's photos again with the seller's hint: /regen 12 Zara, taille M."""
+    state = state_of(context)
+    message = update.effective_message
+    assert message is not None
+    user = await state.user(update)
+    lang = await state.lang(update)
+    args = context.args or []
+    if not args or not args[0].lstrip("#").isdigit():
+        await _reply(update, t(lang, "usage_regen"))
+        return
+    draft_id = int(args[0].lstrip("#"))
+    hint = " ".join(args[1:]).strip() or None
+    await _reply(update, t(lang, "regenerating"))
+    draft = await state.editor.regenerate(user.user_id, draft_id, hint)
+    if draft.card_chat_id is None:
+        await state.sender.send_card(message.chat_id, draft, lang)
+    else:
+        await state.sender.refresh_card(draft, lang, note=t(lang, "regenerated"))
+    await _reply(update, t(lang, "regenerated"))

@@ -20,6 +20,7 @@ TEXTS: dict[str, str] = {
         "/drafts - your open drafts\n"
         "/queue - approved drafts waiting to be published\n"
         "/one - make the next photos a single item\n"
+        "/regen 12 Zara, M - analyse draft #12 again with your hint\n"
         "/stats - this month's figures\n"
         "/export - a ZIP of your drafts and photos\n"
         "/settings - languages, grouping, publish or save as Vinted drafts\n"
@@ -366,4 +367,8 @@ TEXTS: dict[str, str] = {
     "at_set": "Draft #{id} will be published at {when} at the earliest.",
     "at_cleared": "Draft #{id} will be published as soon as its turn comes.",
     "at_not_queued": "Draft #{id} is not waiting to be published: approve it first.",
+    "cmd_regen": "Analyse a draft again with a hint",
+    "usage_regen": (
+        "Send /regen, a draft number and what you know, e.g. /regen 12 Zara, size M, worn twice."
+    ),
 }

@@ -26,6 +26,7 @@ TEXTS: dict[str, str] = {
         "/drafts - vos brouillons en cours\n"
         "/queue - les brouillons validés en attente de publication\n"
         "/one - les prochaines photos forment un seul article\n"
+        "/regen 12 Zara, M - réanalyser le brouillon #12 avec votre indication\n"
         "/stats - les chiffres du mois\n"
         "/export - un ZIP de vos brouillons et de leurs photos\n"
         "/settings - langues, regroupement, publication ou brouillons Vinted\n"
@@ -396,4 +397,9 @@ TEXTS: dict[str, str] = {
     "at_set": "Le brouillon #{id} sera publié au plus tôt le {when}.",
     "at_cleared": "Le brouillon #{id} sera publié dès que son tour viendra.",
     "at_not_queued": "Le brouillon #{id} n'attend pas de publication : validez-le d'abord.",
+    "cmd_regen": "Réanalyser un brouillon avec une indication",
+    "usage_regen": (
+        "Envoyez /regen, le numéro d'un brouillon et ce que vous "
+        "savez, par exemple /regen 12 Zara, taille M, porté deux fois."
+    ),
 }

@@ -780,6 +780,13 @@ class Store:
 
     # ---- vinted sessions ----------------------------------------------------------------
 
+    async def set_vinted_cookies(self, user_id: int, encrypted: bytes) -> bool:
+        """Replace the session's encrypted cookies only; False if the seller disconnected."""
+        changed = await self._write(
+            "UPDATE vinted_sessions SET encrypted = ? WHERE user_id = ?", (encrypted, user_id)
+        )
+        return changed == 1
+
     async def vinted_session_users(self) -> list[int]:
         """Return the users who have a Vinted session stored."""
         rows = await self._fetchall("SELECT user_id FROM vinted_sessions ORDER BY user_id")

@@ -459,9 +459,8 @@ class SessionVault:
                 # Never bring back a session the seller removed while a publish was running.
                 return False
             merged = merge_rotated(self.vault.open(session.encrypted), cookies)
-            update = {"encrypted": self.vault.seal(merged)}
-            await self.store.put_vinted_session(session.model_copy(update=update))
-        return True
+            # Only the cookies column: the queue may stamp last_publish_at meanwhile.
+            return await self.store.set_vinted_cookies(user_id, self.vault.seal(merged))
 
     async def set_status(self, user_id: int, status: str) -> bool:
         """Record what a check of the session found (active, expired...); False if none."""

@@ -23,7 +23,7 @@ PHOTOS = [TESTDATA / "heic" / "IMG_2927.HEIC", TESTDATA / "heic" / "arrow.heic"]
 )
 
 
-async def _measure(item_sizes: list[int], label_every: int) -> tuple[float, float, int]:
+async def _measure(item_sizes: list[int], with_label: bool) -> tuple[float, float, int]:
     """Run one batch of items; return (image tokens/photo, USD/photo incl. text, photos)."""
     async with FakeOpenAIServer() as server:
         client = AsyncOpenAI(api_key="bench", base_url=server.base_url, max_retries=0)
@@ -46,9 +46,7 @@ async def _measure(item_sizes: list[int], label_every: int) -> tuple[float, floa
         for group in groups:
             members = [images[i] for i in group.indices]
             # A label close-up in some items: the analyser sends those in high detail.
-            labels = (
-                group.indices[-1:] if label_every and group.indices[0] % label_every == 0 else []
-            )
+            labels = group.indices[-1:] if with_label else []
             await analyser.draft(members, language="fr", label_indices=labels)
         tokens = sum(img.tokens for r in server.requests for img in r.images)
         usage_in = sum(r.usage["prompt_tokens"] for r in server.requests if r.usage)
@@ -64,12 +62,12 @@ def main() -> None:
         f"   one 1024x768 photo: low {image_tokens(1024, 768, 'low')}, "
         f"high {image_tokens(1024, 768, 'high')} tokens"
     )
-    for label, sizes, label_every in [
-        ("6 items of 4-6 photos, a label photo in every item", [4, 5, 6, 4, 5, 6], 1),
-        ("6 items of 4-6 photos, no label photo found", [4, 5, 6, 4, 5, 6], 0),
-        ("a single photo", [1], 0),
+    for label, sizes, with_label in [
+        ("6 items of 4-6 photos, a label photo in every item", [4, 5, 6, 4, 5, 6], True),
+        ("6 items of 4-6 photos, no label photo found", [4, 5, 6, 4, 5, 6], False),
+        ("a single photo", [1], False),
     ]:
-        per_photo, usd, n = asyncio.run(_measure(sizes, label_every))
+        per_photo, usd, n = asyncio.run(_measure(sizes, with_label))
         print(
             f"   {label}: {per_photo:.0f} image tokens/photo over {n} photos; "
             f"about ${usd:.4f}/photo with the text prompts (fake usage counts)"

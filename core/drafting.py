@@ -84,7 +84,6 @@ class DraftingService:
         self.config = config
         # One limit for every batch of every seller: the AI service sees at most this many calls.
         self._slots = asyncio.Semaphore(config.concurrency)
-        self._positions: dict[int, int] = {}
         self._batch_locks: dict[int, asyncio.Lock] = {}
 
     # ---- receiving --------------------------------------------------------------------------
@@ -196,7 +195,7 @@ class DraftingService:
         )
         await _report(progress, state)
         if not todo:
-            return await self._finish(batch_id, done_drafts, state)
+            return await self._finish(batch_id, done_drafts)
 
         images = await asyncio.gather(*(self._vision_image(p) for p in todo))
         try:
@@ -238,9 +237,9 @@ class DraftingService:
             return draft
 
         new = await asyncio.gather(*(one(g) for g in groups))
-        return await self._finish(batch_id, [*done_drafts, *new], state)
+        return await self._finish(batch_id, [*done_drafts, *new])
 
-    async def _finish(self, batch_id: int, drafts: list[Draft], state: Progress) -> list[Draft]:
+    async def _finish(self, batch_id: int, drafts: list[Draft]) -> list[Draft]:
         await self.store.update_batch(
             batch_id,
             status=BatchStatus.DONE,

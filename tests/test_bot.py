@@ -16,6 +16,7 @@ from bot.app import build_application
 from core.config import Settings, load_settings
 from core.models import BatchStatus, DraftStatus
 from core.services import Services, build_services
+from core.store import Store
 from tests.fakes.openai_server import FakeOpenAIServer, Status
 from tests.fakes.telegram_server import ChatMessage, FakeTelegram, User
 
@@ -401,15 +402,17 @@ async def test_restart_between_sending_and_analysing_still_completes_the_batch(
         settings = make_settings(tg, ai, tmp_path, album_quiet_seconds=60)
         app, services = await start_bot(settings)
         tg.user_sends_album(SELLER, [photo(7), photo(8)], caption="Zara taille M")
-        await tg.wait_for(lambda: len(tg.downloads) == 2, what="both photos downloaded")
         await tg.wait_until_delivered()
-        stored = (
-            await tg.wait_for(lambda: True, what="noop")
-            and await services.store.unfinished_batches()
-        )
-        assert stored and stored[0].status is BatchStatus.RECEIVING
+        # Stopping lets the handlers of the updates already fetched finish: both photos stored.
         await stop_bot(app, services)
-        assert ai.requests == []
+        store = await Store.open(settings.db_path)
+        try:
+            [batch] = await store.unfinished_batches()
+            assert batch.status is BatchStatus.RECEIVING and batch.id is not None
+            assert len(await store.batch_photos(batch.id)) == 2
+        finally:
+            await store.close()
+        assert ai.requests == [] and len(tg.downloads) == 2
 
         app, services = await start_bot(make_settings(tg, ai, tmp_path))
         try:

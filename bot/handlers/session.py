@@ -17,6 +17,7 @@ from bot import cards
 from bot.state import BotState, state_of
 from bot.texts import t
 from core.accounts import Connected, NotConnected
+from core.publishing import QueueView
 from core.vault import CookieFormatError, SessionUnreadable
 
 log = logging.getLogger(__name__)
@@ -73,12 +74,9 @@ async def take_cookies(
 
 def outcome_text(kind: str, lang: str, step: str = "") -> str:
     """Return why Vinted did not let us in, and what to do."""
-    key = f"vinted_{kind}"
-    if kind in ("logged_out",):
-        key = "vinted_session_expired"
     try:
-        return t(lang, key, step=step or "?", field="?", message="")
-    except KeyError:
+        return t(lang, f"vinted_{kind}", step=step or "?", field="?", message="")
+    except KeyError:  # an outcome this version has no words for
         return t(lang, "vinted_network")
 
 
@@ -127,17 +125,15 @@ def when_text(moment: datetime | None, zone: ZoneInfo, lang: str) -> str:
     return moment.astimezone(zone).strftime("%d/%m %H:%M")
 
 
-def next_text(view: object, zone: ZoneInfo, lang: str) -> str:
+def next_text(view: QueueView, zone: ZoneInfo, lang: str) -> str:
     """Return when the next publish happens, or why it does not."""
-    paused = getattr(view, "paused_reason", None)
-    if paused:
-        return t(lang, "status_paused", reason=cards.publish_reason(paused, "", lang))
-    if not getattr(view, "entries", ()):
+    if view.paused_reason:
+        return t(lang, "status_paused", reason=cards.publish_reason(view.paused_reason, "", lang))
+    if not view.entries:
         return t(lang, "status_not_scheduled")
-    next_at: datetime | None = getattr(view, "next_at", None)
-    if next_at is None:
+    if view.next_at is None:
         return t(lang, "status_now")
-    return next_at.astimezone(zone).strftime("%d/%m %H:%M")
+    return view.next_at.astimezone(zone).strftime("%d/%m %H:%M")
 
 
 async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,7 +22,7 @@ from PIL import Image
 
 from core.images import ImageLimits, process_image
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.fakes.telegram_server import FakeTelegram, User
+from tests.fakes.telegram import FakeTelegram, User
 
 REPO = Path(__file__).resolve().parents[1]
 TESTDATA = REPO.parent / "shared" / "testdata"

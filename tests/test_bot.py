@@ -18,7 +18,7 @@ from core.models import BatchStatus, DraftStatus
 from core.services import Services, build_services
 from core.store import Store
 from tests.fakes.openai_server import FakeOpenAIServer, Status
-from tests.fakes.telegram_server import ChatMessage, FakeTelegram, User
+from tests.fakes.telegram import ChatMessage, FakeTelegram, User
 
 REPO = Path(__file__).resolve().parents[1]
 TESTDATA = REPO.parent / "shared" / "testdata"

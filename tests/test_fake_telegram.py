@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.fakes.telegram_server import FakeTelegram, User
+from tests.fakes.telegram import FakeTelegram, User
 
 REPO = Path(__file__).resolve().parents[1]
 TESTDATA = REPO.parent / "shared" / "testdata"
@@ -517,7 +517,7 @@ async def test_command_line_server_plays_the_user_over_http() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.fakes.telegram_server",
+        "tests.fakes.telegram",
         "--port",
         "0",
         cwd=REPO,

@@ -6,12 +6,7 @@ import copy
 import time
 
 from tests.fakes.telegram.errors import bad_request
-from tests.fakes.telegram.formatting import (
-    MAX_CAPTION_LENGTH,
-    formatted,
-    message_caption,
-    message_text,
-)
+from tests.fakes.telegram.formatting import message_caption, message_text
 from tests.fakes.telegram.keyboards import inline_markup
 from tests.fakes.telegram.media import Media
 from tests.fakes.telegram.model import JSON, ChatMessage, Upload
@@ -78,15 +73,9 @@ class Editing(Media):
             raise bad_request("message can't be edited")
         kind = media["type"]
         upload, stored = self._resolve_media(media.get("media"), files, "", kind)
-        caption, entities = formatted(
-            media,
-            "caption",
-            "caption_entities",
-            MAX_CAPTION_LENGTH,
-            "message caption is too long",
-        )
+        caption, entities = message_caption(media)
         edited = copy.copy(message)
-        edited.caption, edited.caption_entities = caption or None, entities
+        edited.caption, edited.caption_entities = caption, entities
         edited.reply_markup = inline_markup(params)
         self._attach_media(edited, kind, upload, stored)
         return self._commit_edit(message, edited)

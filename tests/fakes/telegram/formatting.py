@@ -276,6 +276,7 @@ def message_text(params: JSON) -> tuple[str, list[JSON]]:
 
 
 def message_caption(params: JSON) -> tuple[str | None, list[JSON]]:
+    """Return the caption (None when empty) and its entities, from params or an InputMedia."""
     caption, entities = formatted(
         params,
         "caption",

@@ -6,12 +6,7 @@ import copy
 import time
 
 from tests.fakes.telegram.errors import ApiError, bad_request
-from tests.fakes.telegram.formatting import (
-    MAX_CAPTION_LENGTH,
-    formatted,
-    message_caption,
-    message_text,
-)
+from tests.fakes.telegram.formatting import message_caption, message_text
 from tests.fakes.telegram.keyboards import apply_chat_keyboard, inline_markup
 from tests.fakes.telegram.media import Media
 from tests.fakes.telegram.model import JSON, ChatMessage, Upload
@@ -128,13 +123,7 @@ class Sending(Media):
         prepared = []
         for item in media:
             upload, stored = self._resolve_media(item.get("media"), files, "", item["type"])
-            caption, entities = formatted(
-                item,
-                "caption",
-                "caption_entities",
-                MAX_CAPTION_LENGTH,
-                "message caption is too long",
-            )
+            caption, entities = message_caption(item)
             prepared.append((item["type"], upload, stored, caption, entities))
         reply_to = self._reply_target(state, params)
         group = str(next(self._album_ids))
@@ -143,7 +132,7 @@ class Sending(Media):
             message = self._bot_message(state, {})
             message.reply_to = reply_to
             self._attach_media(message, kind, upload, stored)
-            message.caption, message.caption_entities = caption or None, entities
+            message.caption, message.caption_entities = caption, entities
             message.media_group_id = group
             state.messages.append(message)
             sent.append(message.to_dict())

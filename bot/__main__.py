@@ -63,12 +63,8 @@ def main() -> int:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     services = loop.run_until_complete(build_services(settings))
-    try:
-        app = build_application(settings, services)
-        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    finally:
-        loop.run_until_complete(services.close())
-        loop.close()
+    # The Application's post_shutdown closes the services; run_polling closes the loop.
+    build_application(settings, services).run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 

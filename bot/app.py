@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -13,11 +15,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
+from bot.context import BotContext
 from bot.handlers import access, commands, drafts, edits, errors, photos, publishing, session
 from bot.handlers import settings as settings_menu
 from bot.intake import Intake
@@ -25,10 +29,7 @@ from bot.notifier import TelegramNotifier
 from bot.sender import Sender
 from bot.state import BotState
 from bot.texts import t
-from core.access import AccessControl
 from core.config import Settings
-from core.editing import DraftEditor
-from core.publishing import PublishingConfig, PublishingQueue
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -39,59 +40,58 @@ MENU = [
 ]  # fmt: skip
 DAY = 24 * 3600
 
+App = Application[Any, BotContext, Any, Any, Any, Any]
 
-def build_application(settings: Settings, services: Services) -> Application:  # type: ignore[type-arg]
+
+def build_application(settings: Settings, services: Services) -> App:
     """Build the Application with every handler and job; `main` only runs it."""
     settings.require("TELEGRAM_BOT_TOKEN")
     assert settings.telegram_bot_token is not None
-    app = (
+    app: App = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
         .get_updates_read_timeout(40)
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
-    sender = Sender(app.bot, services.store, settings.data_dir, settings.card_interval_seconds)
-    state = BotState(
+    sender = Sender(app.bot, services.drafts, settings.data_dir, settings.card_interval_seconds)
+    app.bot_data["state"] = BotState(
         settings=settings,
         services=services,
-        access=AccessControl(services.store, settings.allowed_user_ids),
-        editor=DraftEditor(services.store, services.drafting, services.analyser),
         intake=Intake(app, services, sender),
         sender=sender,
-        queue=PublishingQueue(
-            services.store,
-            services.publisher,
-            services.sessions,
-            TelegramNotifier(sender, services.store),
-            PublishingConfig.from_settings(settings),
-        ),
+        queue=services.publishing_queue(TelegramNotifier(sender, services.sellers)),
     )
-    app.bot_data["state"] = state
 
     # Everyone passes the gate first: strangers stop here, before any download or AI call.
     app.add_handler(TypeHandler(Update, access.gate), group=-1)
 
-    app.add_handler(CommandHandler("start", commands.start))
-    app.add_handler(CommandHandler("help", commands.help_))
-    app.add_handler(CommandHandler("drafts", commands.list_drafts))
-    app.add_handler(CommandHandler("queue", commands.queue))
-    app.add_handler(CommandHandler("stats", commands.stats))
-    app.add_handler(CommandHandler("export", commands.export))
-    app.add_handler(CommandHandler("one", commands.one))
-    app.add_handler(CommandHandler("regen", commands.regenerate))
-    app.add_handler(CommandHandler("cancel", commands.cancel))
-    app.add_handler(CommandHandler("settings", settings_menu.show))
-    app.add_handler(CommandHandler("connect", session.connect))
-    app.add_handler(CommandHandler("disconnect", session.disconnect))
-    app.add_handler(CommandHandler("status", session.status))
-    app.add_handler(CommandHandler("check", session.check))
-    app.add_handler(CommandHandler("dryrun", publishing.dry_run))
-    app.add_handler(CommandHandler("at", publishing.publish_at))
+    for name, callback in (
+        ("start", commands.start),
+        ("help", commands.help_),
+        ("drafts", commands.list_drafts),
+        ("queue", commands.queue),
+        ("stats", commands.stats),
+        ("export", commands.export),
+        ("one", commands.one),
+        ("regen", commands.regenerate),
+        ("cancel", commands.cancel),
+        ("settings", settings_menu.show),
+        ("connect", session.connect),
+        ("disconnect", session.disconnect),
+        ("status", session.status),
+        ("check", session.check),
+        ("dryrun", publishing.dry_run),
+        ("at", publishing.publish_at),
+    ):
+        app.add_handler(CommandHandler(name, callback))
     app.add_handler(MessageHandler(filters.COMMAND, commands.unknown))
 
     media = (
@@ -114,7 +114,8 @@ def build_application(settings: Settings, services: Services) -> Application:  #
     app.add_handler(CallbackQueryHandler(drafts.on_unknown_button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, edits.on_text))
 
-    app.add_error_handler(errors.on_error)
+    app.add_error_handler(errors.on_known_error)
+    app.add_error_handler(errors.on_unexpected_error)
 
     jobs = app.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is required"
@@ -126,23 +127,21 @@ def build_application(settings: Settings, services: Services) -> Application:  #
     return app
 
 
-async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _purge(context: BotContext) -> None:
     """Remove drafts never approved after 30 days (with their photos) and old logs."""
-    state: BotState = context.application.bot_data["state"]
-    result = await state.services.store.purge(datetime.now(UTC), state.settings.data_dir)
+    result = await context.state.services.purge.run(datetime.now(UTC))
     log.info("purge: %s", result)
 
 
-async def _publish_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _publish_tick(context: BotContext) -> None:
     """Publish the approved drafts that are due (the queue paces each account)."""
-    state: BotState = context.application.bot_data["state"]
-    await state.queue.tick()
+    await context.state.queue.tick()
 
 
-async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(app: App) -> None:
     """Load the owner, set the command menu and resume batches cut short by a restart."""
     state: BotState = app.bot_data["state"]
-    code = await state.access.load()
+    code = await state.services.access.load()
     if code is not None:
         # The one place a secret-like value is logged: the owner needs it to pair, once.
         log.warning("No ALLOWED_USER_IDS and no owner yet. Pairing code: send /start %s", code)
@@ -155,7 +154,12 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     app.job_queue.run_once(_resume, when=0, name="resume")
 
 
-async def _resume(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _post_shutdown(app: App) -> None:
+    """Close the browser and the database once the bot has stopped."""
+    state: BotState = app.bot_data["state"]
+    await state.services.close()
+
+
+async def _resume(context: BotContext) -> None:
     """Finish the batches a restart cut short."""
-    state: BotState = context.application.bot_data["state"]
-    await state.intake.resume()
+    await context.state.intake.resume()

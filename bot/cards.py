@@ -9,21 +9,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import LANGUAGES, t
 from core.catalog import Category, get_category
-from core.models import Condition, Draft, DraftStatus
+from core.drafts.fields import EDITABLE_FIELDS
+from core.drafts.models import Draft, DraftStatus
+from core.models import Condition
 
 CAPTION_LIMIT = 1024
 COMMON_SIZES = ["XS", "S", "M", "L", "XL", "XXL", "36", "38", "40", "42", "44", "Unique"]
-EDIT_FIELDS = [
-    "title",
-    "description",
-    "price",
-    "brand",
-    "size",
-    "condition",
-    "category",
-    "colours",
-    "cover",
-]
+EDIT_FIELDS = [*EDITABLE_FIELDS, "cover"]  # the Edit menu, in card order
 
 
 # ---- callback_data: "d:<draft_id>:<action>[:<arg>]", "b:<batch_id>:<action>", "s:<k>:<v>" ------
@@ -91,12 +83,11 @@ def status_line(draft: Draft, lang: str) -> str:
         return t(lang, "card_publish_failed", reason=publish_reason(kind, detail.strip(), lang))
     if draft.status is DraftStatus.APPROVED:
         return t(lang, "card_approved")
-    if draft.status is DraftStatus.QUEUED:
-        return t(lang, "card_queued")
     if draft.status is DraftStatus.PUBLISHING:
         return t(lang, "card_publishing")
     if draft.status is DraftStatus.PUBLISHED:
-        return t(lang, "card_published", url=escape(draft.vinted_url or ""))
+        url = draft.publication.url if draft.publication else None
+        return t(lang, "card_published", url=escape(url or ""))
     if draft.publish_ready:
         return t(lang, "card_ready")
     return t(lang, "card_missing", items=missing_words(draft.missing, lang))
@@ -149,8 +140,8 @@ def render_caption(draft: Draft, lang: str, note: str | None = None) -> str:
         facts.append(fact("card_defects", escape("; ".join(draft.defects))))
     head.append("\n".join(facts))
     tail = [f"#{draft.id} · {status_line(draft, lang)}"]
-    if note:
-        tail.insert(0, f"<i>{escape(note)}</i>")
+    if note:  # already HTML: the change lines escape the values they show
+        tail.insert(0, f"<i>{note}</i>")
     body = escape(draft.description)
     if draft.hashtags:
         body += "\n" + escape(" ".join(draft.hashtags))
@@ -206,7 +197,7 @@ def main_keyboard(draft: Draft, lang: str, photo_count: int) -> InlineKeyboardMa
                 photos,
             ]
         )
-    if draft.status in (DraftStatus.APPROVED, DraftStatus.QUEUED):
+    if draft.status is DraftStatus.APPROVED:
         return InlineKeyboardMarkup([[draft_button(lang, did, "un", "btn_undo")], photos])
     if draft.status in (DraftStatus.PUBLISHING, DraftStatus.PUBLISHED):
         return InlineKeyboardMarkup([photos])

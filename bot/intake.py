@@ -10,18 +10,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import cards
 from bot.sender import HARMLESS, Sender
 from bot.texts import t
-from core.drafting import BatchTooLarge, DuplicatePhoto
 from core.images import ImageRejected
-from core.models import Batch, BatchStatus, GroupingMode, Progress
+from core.intake.models import Batch
+from core.intake.service import BatchTooLarge, DuplicatePhoto
+from core.models import Progress
+from core.sellers.models import Seller
 from core.services import Services
-from core.store import User
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +71,19 @@ class Intake:
 
     # ---- receiving --------------------------------------------------------------------------
 
-    async def receive(self, user: User, chat_id: int, lang: str, item: Incoming) -> None:
+    async def receive(self, seller: Seller, chat_id: int, lang: str, item: Incoming) -> None:
         """Add one attachment to the seller's open batch and (re)start the quiet window."""
-        lock = self._locks.setdefault(user.user_id, asyncio.Lock())
+        lock = self._locks.setdefault(seller.user_id, asyncio.Lock())
         async with lock:
-            current = self._open.get(user.user_id)
+            current = self._open.get(seller.user_id)
             if current is None:
-                current = await self._start(user, chat_id, lang)
-                self._open[user.user_id] = current
+                current = await self._start(seller, chat_id, lang)
+                self._open[seller.user_id] = current
             position = current.next_position
             current.next_position += 1
             if item.caption:
                 current.hints.append(item.caption)
-            self._arm(user.user_id)
+            self._arm(seller.user_id)
             if item.skip:
                 current.skipped.append((item.name, item.skip))
                 return
@@ -91,20 +91,11 @@ class Intake:
             current.tasks.add(task)
         await task
 
-    async def _start(self, user: User, chat_id: int, lang: str) -> OpenBatch:
-        settings = user.settings
-        mode = GroupingMode(settings.get("grouping", GroupingMode.AUTO.value))
-        if settings.get("one_next"):
-            mode = GroupingMode.ONE
-            await self.services.store.update_user(user.user_id, settings={"one_next": None})
-        batch = await self.services.drafting.start_batch(
-            user.user_id, mode=mode, language=user.language, chat_id=chat_id
-        )
+    async def _start(self, seller: Seller, chat_id: int, lang: str) -> OpenBatch:
+        batch = await self.services.intake.open_for(seller, chat_id)
         ack = await self.sender.text(chat_id, t(lang, "batch_receiving"))
         assert batch.id is not None
-        batch = await self.services.store.update_batch(
-            batch.id, progress_message_id=ack.message_id
-        )
+        batch = await self.services.intake.show_progress_in(batch.id, ack.message_id)
         return OpenBatch(batch=batch, chat_id=chat_id, lang=lang)
 
     def _arm(self, user_id: int) -> None:
@@ -122,7 +113,7 @@ class Intake:
         try:
             tg_file = await self.app.bot.get_file(item.file_id)
             data = bytes(await tg_file.download_as_bytearray())
-            await self.services.drafting.add_photo(
+            await self.services.intake.add_photo(
                 current.batch,
                 data,
                 item.name,
@@ -160,12 +151,8 @@ class Intake:
         await self._close(current)
 
     async def _close(self, current: OpenBatch) -> None:
-        batch, lang, chat_id = current.batch, current.lang, current.chat_id
-        batch_id = batch.id
-        assert batch_id is not None
-        store = self.services.store
-        if current.hints:
-            batch = await store.update_batch(batch_id, hint="\n".join(current.hints))
+        lang, chat_id = current.lang, current.chat_id
+        assert current.batch.id is not None
         if current.skipped:
             lines = [t(lang, "skipped_header")] + [
                 t(lang, "skipped_line", name=html.escape(name), reason=t(lang, reason))
@@ -176,15 +163,13 @@ class Intake:
             await self.sender.text(
                 chat_id, t(lang, "batch_full", limit=self.services.settings.max_batch_photos)
             )
-        photos = await store.batch_photos(batch_id)
-        if not photos:
-            await store.update_batch(batch_id, status=BatchStatus.FAILED, error="no_photos")
-            await self._edit_progress(batch, t(lang, "batch_empty"))
+        closed = await self.services.intake.close_batch(current.batch.id, current.hints)
+        if closed.empty:
+            await self._edit_progress(closed.batch, t(lang, "batch_empty"))
             return
-        batch = await self.services.drafting.close_batch(batch_id)
-        key = "batch_received_one" if len(photos) == 1 else "batch_received"
-        await self._edit_progress(batch, t(lang, key, count=len(photos)))
-        self.start_analysis(batch, lang)
+        key = "batch_received_one" if closed.photos == 1 else "batch_received"
+        await self._edit_progress(closed.batch, t(lang, key, count=closed.photos))
+        self.start_analysis(closed.batch, lang)
 
     # ---- analysing --------------------------------------------------------------------------
 
@@ -230,9 +215,7 @@ class Intake:
             )
         except Exception as exc:
             log.exception("analysis of batch %s failed", batch.id)
-            await self.services.store.update_batch(
-                batch.id, status=BatchStatus.FAILED, error=type(exc).__name__
-            )
+            await self.services.intake.fail(batch.id, type(exc).__name__)
             retry = InlineKeyboardMarkup(
                 [
                     [
@@ -258,7 +241,6 @@ class Intake:
                 text,
                 chat_id=batch.chat_id,
                 message_id=batch.progress_message_id,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
         except BadRequest as exc:
@@ -267,28 +249,16 @@ class Intake:
 
     async def resume(self) -> None:
         """Finish the batches a restart cut short: nothing the seller sent is lost."""
-        store = self.services.store
-        for batch in await store.unfinished_batches():
-            assert batch.id is not None
-            user = await store.get_user(batch.user_id)
-            lang = (user.ui_language if user else None) or "en"
-            if batch.status is BatchStatus.RECEIVING:
-                if not await store.batch_photos(batch.id):
-                    await store.update_batch(
-                        batch.id, status=BatchStatus.FAILED, error="no_photos"
-                    )
-                    continue
-                batch = await self.services.drafting.close_batch(batch.id)
+        for batch in await self.services.intake.resumable():
+            seller = await self.services.sellers.get(batch.user_id)
+            lang = (seller.ui_language if seller else None) or "en"
             log.info("resuming batch %s of user %s", batch.id, batch.user_id)
             self.start_analysis(batch, lang)
 
     async def retry(self, batch_id: int, user_id: int, lang: str) -> bool:
         """Run a failed batch's analysis again."""
-        batch = await self.services.store.get_batch(batch_id, user_id=user_id)
+        batch = await self.services.intake.retry(batch_id, user_id)
         if batch is None:
             return False
-        batch = await self.services.store.update_batch(
-            batch_id, status=BatchStatus.PENDING, error=None
-        )
         self.start_analysis(batch, lang)
         return True

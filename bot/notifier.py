@@ -1,4 +1,4 @@
-"""The publishing queue's news, told in the seller's chat (core.publishing.NotifierPort)."""
+"""The publishing queue's news, told in the seller's chat (core.publishing.ports.NotifierPort)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import cards
 from bot.sender import Sender
 from bot.texts import t
-from core.models import Draft
-from core.store import Store
+from core.drafts.models import Draft
+from core.publishing.pacing import DEFAULT_TIMEZONE
+from core.sellers.service import SellerService
 
 PAUSE_TEXTS = {
     "captcha": "paused_captcha",
@@ -28,13 +29,13 @@ PAUSE_TEXTS = {
 class TelegramNotifier:
     """Edit the draft's card and send the seller a message for each publishing event."""
 
-    def __init__(self, sender: Sender, store: Store) -> None:
+    def __init__(self, sender: Sender, sellers: SellerService) -> None:
         self.sender = sender
-        self.store = store
+        self.sellers = sellers
 
     async def _lang(self, user_id: int) -> str:
-        user = await self.store.get_user(user_id)
-        return (user.ui_language if user else None) or "en"
+        seller = await self.sellers.get(user_id)
+        return (seller.ui_language if seller else None) or "en"
 
     async def published(self, draft: Draft, url: str | None) -> None:
         lang = await self._lang(draft.user_id)
@@ -72,8 +73,8 @@ class TelegramNotifier:
 
     async def retrying(self, draft: Draft, when: datetime, reason_kind: str) -> None:
         lang = await self._lang(draft.user_id)
-        user = await self.store.get_user(draft.user_id)
-        zone = ZoneInfo(str((user.settings if user else {}).get("timezone", "Europe/Paris")))
+        seller = await self.sellers.get(draft.user_id)
+        zone = ZoneInfo((seller.settings.timezone if seller else None) or DEFAULT_TIMEZONE)
         local = when.astimezone(zone).strftime("%H:%M")
         reason = cards.publish_reason(reason_kind, "", lang)
         await self.sender.text(
@@ -93,7 +94,7 @@ class TelegramNotifier:
         if data is not None:
             await self.sender.pace(chat_id)
             await self.sender.bot.send_photo(
-                chat_id, data, caption=text[:1024], parse_mode="HTML", reply_markup=markup
+                chat_id, data, caption=text[:1024], reply_markup=markup
             )
             return
         await self.sender.text(chat_id, text, reply_markup=markup)

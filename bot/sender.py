@@ -9,12 +9,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from telegram import Bot, InputMediaPhoto, Message
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import cards
-from core.models import Draft
-from core.store import Store
+from core.drafts.models import Draft
+from core.drafts.service import DraftService
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +23,9 @@ HARMLESS = ("message is not modified",)
 class Sender:
     """Render drafts as cards in the chat and keep them up to date."""
 
-    def __init__(self, bot: Bot, store: Store, data_dir: Path, interval: float) -> None:
+    def __init__(self, bot: Bot, drafts: DraftService, data_dir: Path, interval: float) -> None:
         self.bot = bot
-        self.store = store
+        self.drafts = drafts
         self.data_dir = data_dir
         self.interval = interval
         self._next_free: dict[int, float] = defaultdict(float)
@@ -42,7 +41,7 @@ class Sender:
             self._next_free[chat_id] = max(now, self._next_free[chat_id]) + self.interval
 
     async def _cover(self, draft: Draft) -> tuple[bytes, int]:
-        photos = await self.store.get_photos(draft.photo_ids)
+        photos = await self.drafts.photos(draft)
         if not photos:
             raise LookupError(f"draft {draft.id} has no photos")
         data = await asyncio.to_thread((self.data_dir / photos[0].path).read_bytes)
@@ -56,11 +55,10 @@ class Sender:
             chat_id,
             cover,
             caption=cards.render_caption(draft, lang),
-            parse_mode=ParseMode.HTML,
             reply_markup=cards.main_keyboard(draft, lang, count),
         )
-        draft.card_chat_id, draft.card_message_id = chat_id, message.message_id
-        return await self.store.save_draft(draft)
+        # Only where the card is: the rest of the draft may have moved on meanwhile.
+        return await self.drafts.record_card(draft, chat_id, message.message_id)
 
     async def refresh_card(
         self, draft: Draft, lang: str, *, note: str | None = None, new_cover: bool = False
@@ -74,7 +72,7 @@ class Sender:
         try:
             if new_cover:
                 await self.bot.edit_message_media(
-                    InputMediaPhoto(cover, caption=caption, parse_mode=ParseMode.HTML),
+                    InputMediaPhoto(cover, caption=caption),
                     chat_id=draft.card_chat_id,
                     message_id=draft.card_message_id,
                     reply_markup=markup,
@@ -84,7 +82,6 @@ class Sender:
                     chat_id=draft.card_chat_id,
                     message_id=draft.card_message_id,
                     caption=caption,
-                    parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                 )
         except BadRequest as exc:
@@ -98,7 +95,7 @@ class Sender:
 
     async def send_photos(self, chat_id: int, draft: Draft) -> list[Message]:
         """Send all the draft's photos as albums of up to ten."""
-        photos = await self.store.get_photos(draft.photo_ids)
+        photos = await self.drafts.photos(draft)
         sent: list[Message] = []
         for start in range(0, len(photos), 10):
             chunk = photos[start : start + 10]
@@ -116,9 +113,4 @@ class Sender:
     async def text(self, chat_id: int, text: str, **kwargs: object) -> Message:
         """Send a text message in this chat's pace."""
         await self.pace(chat_id)
-        return await self.bot.send_message(
-            chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            **kwargs,  # type: ignore[arg-type]
-        )
+        return await self.bot.send_message(chat_id, text, **kwargs)  # type: ignore[arg-type]

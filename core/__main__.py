@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.config import ConfigError, load_settings
-from core.drafting import BatchTooLarge, DuplicatePhoto
+from core.db import Database
 from core.images import ImageRejected
+from core.intake.service import BatchTooLarge, DuplicatePhoto
 from core.models import GroupingMode, Progress
+from core.purge import Purge
 from core.services import build_services
-from core.store import Store
 
 CLI_USER_ID = 0  # drafts made from the command line belong to this pseudo-user
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".hif"}
@@ -39,8 +40,8 @@ async def analyze(args: argparse.Namespace) -> int:
     language = args.language or settings.listing_language
     services = await build_services(settings)
     try:
-        drafting = services.drafting
-        batch = await drafting.start_batch(
+        intake, drafting = services.intake, services.drafting
+        batch = await intake.start_batch(
             CLI_USER_ID, mode=GroupingMode(args.mode), hint=args.hint, language=language
         )
         assert batch.id is not None
@@ -48,7 +49,7 @@ async def analyze(args: argparse.Namespace) -> int:
         for path in _expand(args.photos):
             try:
                 data = path.read_bytes()
-                await drafting.add_photo(batch, data, path.name, album_key=str(path.parent))
+                await intake.add_photo(batch, data, path.name, album_key=str(path.parent))
             except OSError as exc:
                 rejected.append({"file": str(path), "reason": f"unreadable: {exc.strerror}"})
             except ImageRejected as exc:
@@ -57,7 +58,7 @@ async def analyze(args: argparse.Namespace) -> int:
                 rejected.append({"file": str(path), "reason": "duplicate"})
             except BatchTooLarge:
                 rejected.append({"file": str(path), "reason": "batch_full"})
-        await drafting.close_batch(batch.id)
+        await intake.close_batch(batch.id)
 
         async def show(p: Progress) -> None:
             print(
@@ -81,12 +82,12 @@ async def analyze(args: argparse.Namespace) -> int:
 async def purge(args: argparse.Namespace) -> int:
     """Remove old unapproved drafts with their photos, and old logs."""
     settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
-    store = await Store.open(settings.db_path)
+    db = await Database.open(settings.db_path)
     try:
-        result = await store.purge(datetime.now(UTC), settings.data_dir)
+        result = await Purge(db, settings.data_dir).run(datetime.now(UTC))
         print(result.model_dump_json())
     finally:
-        await store.close()
+        await db.close()
     return 0
 
 

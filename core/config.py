@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.publishing.pacing import parse_hours
+
 Language = Literal["fr", "en", "de"]
 
 # Where a person finds each required secret: shown when it is missing.
@@ -96,8 +98,6 @@ class Settings(BaseSettings):
     @field_validator("publish_hours")
     @classmethod
     def _check_hours(cls, value: str) -> str:
-        from core.publishing import parse_hours  # late: publishing imports this module
-
         parse_hours(value)
         return value.strip()
 

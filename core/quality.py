@@ -12,7 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from core.catalog import get_category
-from core.models import Condition, Listing, Price
+from core.drafts.models import Listing
+from core.models import Condition, Price
 
 TITLE_MAX_CHARS = 70
 HASHTAGS_MIN = 3

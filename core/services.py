@@ -1,4 +1,8 @@
-"""Wire the core's ports once at start-up: store, vision client, rules."""
+"""Wire the core once at start-up: the database and its repositories, the model, the services.
+
+Every service takes the narrow repositories it needs. A second marketplace would be built
+here, next to VintedMarketplace, and handed to the queue and the accounts in its place.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,64 @@ from dataclasses import dataclass
 
 from openai import AsyncOpenAI
 
-from core.accounts import AccountService
+from core.access import AccessControl
+from core.accounts.repository import SessionRepository
+from core.accounts.service import AccountService
+from core.accounts.sessions import SessionVault
+from core.accounts.vault import Vault
 from core.analysis import VisionAnalyser
 from core.config import Settings
-from core.drafting import DraftingConfig, DraftingService
+from core.db import Clock, Database
+from core.drafts.drafting import DraftingConfig, DraftingService
+from core.drafts.editing import DraftEditor
+from core.drafts.export import Exporter
+from core.drafts.repository import DraftRepository
+from core.drafts.service import DraftService
+from core.events import EventLog
 from core.images import ImageLimits
+from core.intake.repository import BatchRepository
+from core.intake.service import IntakeService
+from core.marketplace import Marketplace
 from core.pricing import load_price_rules
+from core.publishing.attempts import AttemptRepository
+from core.publishing.pacing import PublishingConfig
+from core.publishing.ports import NotifierPort
+from core.publishing.queue import PublishingQueue
+from core.publishing.waiting import WaitingRepository
+from core.purge import Purge
 from core.quality import load_marketing_phrases
-from core.store import Store
-from core.vault import SessionVault, Vault
+from core.sellers.repository import SellerRepository
+from core.sellers.service import SellerService
+from core.stats import StatsService
+from core.vinted.marketplace import VintedMarketplace
 from core.vinted.publisher import VintedPublisher
+
+
+@dataclass
+class Repositories:
+    """One repository per slice, over one database."""
+
+    db: Database
+    sellers: SellerRepository
+    batches: BatchRepository
+    drafts: DraftRepository
+    sessions: SessionRepository
+    attempts: AttemptRepository
+    waiting: WaitingRepository
+    events: EventLog
+
+    @classmethod
+    def over(cls, db: Database, marketplace: str) -> Repositories:
+        return cls(
+            db=db,
+            sellers=SellerRepository(db),
+            batches=BatchRepository(db),
+            drafts=DraftRepository(db),
+            sessions=SessionRepository(db, marketplace),
+            attempts=AttemptRepository(db, marketplace),
+            waiting=WaitingRepository(db, marketplace),
+            events=EventLog(db),
+        )
 
 
 @dataclass
@@ -23,16 +75,55 @@ class Services:
     """Everything the bot and the command line call into."""
 
     settings: Settings
-    store: Store
+    repos: Repositories
     analyser: VisionAnalyser
+    sellers: SellerService
+    intake: IntakeService
+    drafts: DraftService
     drafting: DraftingService
+    editor: DraftEditor
     sessions: SessionVault
-    publisher: VintedPublisher  # starts Chromium on first use, not at start-up
+    marketplace: Marketplace  # starts its browser on first use, not at start-up
     accounts: AccountService
+    stats: StatsService
+    exporter: Exporter
+    purge: Purge
+    access: AccessControl
+
+    def publishing_queue(self, notifier: NotifierPort) -> PublishingQueue:
+        """Build the queue that tells the seller through this notifier."""
+        r = self.repos
+        return PublishingQueue(
+            attempts=r.attempts,
+            waiting=r.waiting,
+            drafts=r.drafts,
+            photos=r.batches,
+            sellers=r.sellers,
+            events=r.events,
+            marketplace=self.marketplace,
+            sessions=self.sessions,
+            notifier=notifier,
+            config=publishing_config(self.settings),
+            clock=r.db.now,
+        )
 
     async def close(self) -> None:
-        await self.publisher.close()
-        await self.store.close()
+        await self.marketplace.close()
+        await self.repos.db.close()
+
+
+def publishing_config(settings: Settings) -> PublishingConfig:
+    """Return the bot-wide publishing settings, which each seller may override."""
+    return PublishingConfig(
+        data_dir=settings.data_dir,
+        tick_seconds=settings.publish_tick_seconds,
+        min_interval_seconds=settings.publish_min_interval_seconds,
+        jitter=settings.publish_jitter,
+        daily_cap=settings.publish_daily_cap,
+        hours=settings.publish_hours,
+        mode=settings.publish_mode,
+        concurrency=settings.publish_concurrency,
+    )
 
 
 def make_openai_client(settings: Settings) -> AsyncOpenAI:
@@ -47,11 +138,22 @@ def make_openai_client(settings: Settings) -> AsyncOpenAI:
     )
 
 
-async def build_services(settings: Settings) -> Services:
-    """Open the store and build the analysis service from the settings."""
+async def build_services(
+    settings: Settings, *, clock: Clock | None = None, marketplace: Marketplace | None = None
+) -> Services:
+    """Open the database and build every service from the settings (Vinted by default)."""
     client = make_openai_client(settings)  # first, so a missing key stops us before any I/O
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = await Store.open(settings.db_path)
+    db = await Database.open(settings.db_path, clock=clock)
+    if marketplace is None:
+        marketplace = VintedMarketplace(
+            VintedPublisher(
+                settings.vinted_base_url,
+                executable_path=settings.chromium_executable(),
+                screenshots_dir=settings.data_dir / "screenshots",
+            )
+        )
+    repos = Repositories.over(db, marketplace.name)
     analyser = VisionAnalyser(
         client,
         settings.vision_model,
@@ -59,32 +161,47 @@ async def build_services(settings: Settings) -> Services:
         base_delay=settings.openai_retry_base_seconds,
         batch_size=settings.grouping_batch_size,
     )
+    limits = ImageLimits.from_settings(settings)
     drafting = DraftingService(
-        store,
+        repos.batches,
+        repos.drafts,
         analyser,
         data_dir=settings.data_dir,
-        limits=ImageLimits.from_settings(settings),
+        limits=limits,
         price_rules=load_price_rules(settings.pricing_file),
         phrases=load_marketing_phrases(settings.marketing_phrases_file),
-        config=DraftingConfig(
-            concurrency=settings.analysis_concurrency,
-            max_batch_photos=settings.max_batch_photos,
-        ),
+        config=DraftingConfig(concurrency=settings.analysis_concurrency),
     )
-    sessions = SessionVault(store, Vault(settings.secret_key_bytes()))
-    publisher = VintedPublisher(
-        settings.vinted_base_url,
-        executable_path=settings.chromium_executable(),
-        screenshots_dir=settings.data_dir / "screenshots",
-    )
+    sessions = SessionVault(repos.sessions, Vault(settings.secret_key_bytes()))
     return Services(
         settings=settings,
-        store=store,
+        repos=repos,
         analyser=analyser,
-        drafting=drafting,
-        sessions=sessions,
-        publisher=publisher,
-        accounts=AccountService(
-            store, sessions, publisher, settings.vinted_base_url, settings.data_dir
+        sellers=SellerService(repos.sellers, listing_language=settings.listing_language),
+        intake=IntakeService(
+            repos.batches,
+            repos.sellers,
+            data_dir=settings.data_dir,
+            limits=limits,
+            max_batch_photos=settings.max_batch_photos,
         ),
+        drafts=DraftService(repos.drafts, repos.batches),
+        drafting=drafting,
+        editor=DraftEditor(repos.drafts, drafting, analyser, repos.events),
+        sessions=sessions,
+        marketplace=marketplace,
+        accounts=AccountService(
+            sessions,
+            marketplace,
+            repos.drafts,
+            repos.batches,
+            base_url=settings.vinted_base_url,
+            data_dir=settings.data_dir,
+        ),
+        stats=StatsService(
+            repos.batches, repos.drafts, repos.attempts, vision_model=settings.vision_model
+        ),
+        exporter=Exporter(repos.drafts, repos.batches, settings.data_dir),
+        purge=Purge(db, settings.data_dir),
+        access=AccessControl(repos.sellers, settings.allowed_user_ids),
     )

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 
 from core.config import load_settings
-from core.services import Services, build_services
+from core.db import Database
+from core.marketplace import Marketplace
+from core.services import Repositories, Services, build_services
 from tests.fakes.openai_server import FakeOpenAIServer
+from tests.helpers import Clock
 
 REPO = Path(__file__).resolve().parents[1]
 TESTDATA = REPO.parent / "shared" / "testdata"  # shared/ lies beside the repository
@@ -23,7 +26,14 @@ async def ai() -> AsyncIterator[FakeOpenAIServer]:
         yield server
 
 
-async def core_services(ai: FakeOpenAIServer, data_dir: Path, **settings: Any) -> Services:
+async def core_services(
+    ai: FakeOpenAIServer,
+    data_dir: Path,
+    *,
+    clock: Clock | None = None,
+    marketplace: Marketplace | None = None,
+    **settings: Any,
+) -> Services:
     """Build the production services against the fake AI, with a private data folder."""
     values: dict[str, Any] = {
         "data_dir": data_dir,
@@ -33,4 +43,26 @@ async def core_services(ai: FakeOpenAIServer, data_dir: Path, **settings: Any) -
         "_env_file": None,
         **settings,
     }
-    return await build_services(load_settings(**values))
+    return await build_services(load_settings(**values), clock=clock, marketplace=marketplace)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+async def db(data_dir: Path, clock: Clock) -> AsyncIterator[Database]:
+    database = await Database.open(data_dir / "bot.db", clock=clock)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def repos(db: Database) -> Repositories:
+    return Repositories.over(db, "vinted")

@@ -29,7 +29,8 @@ from core.analysis import (
     strict_schema,
     to_listing,
 )
-from core.models import Condition, Listing, Price, Usage
+from core.drafts.models import Listing
+from core.models import Condition, Price, Usage
 from tests.fakes.openai_server import (
     Delay,
     FakeOpenAIServer,

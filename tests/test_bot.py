@@ -14,9 +14,11 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from core.config import Settings, load_settings
-from core.models import BatchStatus, DraftStatus
-from core.services import Services, build_services
-from core.store import Store
+from core.db import Database
+from core.drafts.models import DraftStatus
+from core.intake.models import BatchStatus
+from core.marketplace import Marketplace
+from core.services import Repositories, Services, build_services
 from tests.fakes.openai_server import FakeOpenAIServer, Status
 from tests.fakes.telegram import ChatMessage, FakeTelegram, User
 
@@ -60,9 +62,11 @@ class World:
         )
 
 
-async def start_bot(settings: Settings) -> tuple[Application, Services]:  # type: ignore[type-arg]
+async def start_bot(
+    settings: Settings, marketplace: Marketplace | None = None
+) -> tuple[Application, Services]:  # type: ignore[type-arg]
     """Start the production factory's Application on long polling, as `run_polling` would."""
-    services = await build_services(settings)
+    services = await build_services(settings, marketplace=marketplace)
     app = build_application(settings, services)
     await app.initialize()
     assert app.post_init is not None
@@ -74,11 +78,13 @@ async def start_bot(settings: Settings) -> tuple[Application, Services]:  # type
 
 
 async def stop_bot(app: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """Stop as `run_polling` does: the updater, the application, then its post_shutdown hook."""
     assert app.updater is not None
     await app.updater.stop()
     await app.stop()
     await app.shutdown()
-    await services.close()
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)  # closes the services
 
 
 def make_settings(
@@ -129,7 +135,7 @@ async def test_album_of_three_photos_gives_one_card_with_its_buttons(world: Worl
     assert "Zara" in card.caption and "M" in card.caption
     assert len(card.caption) <= 1024
     assert "EUR" in card.caption
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert len(draft.photo_ids) == 3 and draft.card_message_id == card.message_id
 
 
@@ -156,7 +162,7 @@ async def test_three_albums_of_two_items_each_give_six_cards(world: World) -> No
 
     assert len(cards) == 6
     assert len(world.ai.requests_named("grouping")) == 1  # one batch, one grouping call
-    drafts = await world.services.store.list_drafts(SELLER.id)
+    drafts = await world.services.repos.drafts.page(SELLER.id)
     assert sorted(len(d.photo_ids) for d in drafts) == [2] * 6
 
 
@@ -180,7 +186,7 @@ async def test_video_and_empty_file_are_named_and_the_rest_is_analysed(world: Wo
     assert "vid" in skipped.content.lower()  # the video is named too ("vidéo")
     assert "facture.pdf" in skipped.content
     [card] = await world.wait_cards(SELLER, 1)
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert len(draft.photo_ids) == 1
 
 
@@ -192,7 +198,7 @@ async def test_stranger_is_refused_and_nothing_is_downloaded(world: World) -> No
     await world.tg.wait_for(lambda: len(world.tg.messages(STRANGER)) == 2, what="2 refusals")
     assert world.tg.downloads == []
     assert world.ai.requests == []
-    assert await world.services.store.get_user(STRANGER.id) is None
+    assert await world.services.repos.sellers.get(STRANGER.id) is None
 
 
 # ---- editing and approving ----------------------------------------------------------------------
@@ -223,7 +229,7 @@ async def test_editing_the_price_with_a_decimal_comma(world: World) -> None:
     updated = world.tg.message(SELLER, card.message_id)
     assert updated is not None and "<b>25,50 EUR</b>" not in updated.caption  # plain text shown
     assert "25,50 EUR" in updated.caption
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.price is not None and draft.price.target == 25.5
 
 
@@ -249,7 +255,7 @@ async def test_free_text_edit_is_confirmed_as_before_and_after(world: World) -> 
         for line in confirmation.content.splitlines()
     )
     assert "petite tache sur la manche" in confirmation.content
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.price is not None and draft.price.target == 25
     assert any("tache" in d for d in draft.defects)
     assert draft.status is DraftStatus.DRAFT  # an edit never publishes nor approves
@@ -271,7 +277,7 @@ async def test_approving_a_draft_whose_size_is_not_visible_asks_for_it_first(
         lambda: "Validé" in (world.tg.message(SELLER, card.message_id).caption or ""),  # type: ignore[union-attr]
         what="the card to say approved",
     )
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.size == "M" and draft.status is DraftStatus.APPROVED
 
 
@@ -283,7 +289,7 @@ async def test_approve_then_undo(world: World) -> None:
         what="approved card",
     )
     assert "Valider" not in approved.button_texts
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.status is DraftStatus.APPROVED
     world.tg.user_sends_command(SELLER, "/queue")
     await world.tg.wait_for_message(SELLER, draft.title[:20], since=card)
@@ -293,7 +299,7 @@ async def test_approve_then_undo(world: World) -> None:
         lambda: "Valider" in world.tg.message(SELLER, card.message_id).button_texts,  # type: ignore[union-attr]
         what="the card back in editing",
     )
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.status is DraftStatus.DRAFT
 
 
@@ -303,7 +309,7 @@ async def test_a_button_of_another_sellers_card_does_nothing(world: World) -> No
     press = world.tg.user_presses(OTHER_SELLER, card, delete, strict=False)
     answer = await world.tg.wait_for(lambda: world.tg.callback_answer(press), what="an answer")
     assert "not your" in answer.get("text", "").lower()
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.status is DraftStatus.DRAFT
     assert world.tg.message(SELLER, card.message_id).button_texts == card.button_texts  # type: ignore[union-attr]
 
@@ -387,7 +393,7 @@ async def test_settings_switch_interface_language(world: World) -> None:
         lambda: "Interface language" in (world.tg.message(SELLER, panel.message_id).content or ""),  # type: ignore[union-attr]
         what="settings in English",
     )
-    user = await world.services.store.get_user(SELLER.id)
+    user = await world.services.repos.sellers.get(SELLER.id)
     assert user is not None and user.ui_language == "en"
 
 
@@ -405,13 +411,14 @@ async def test_restart_between_sending_and_analysing_still_completes_the_batch(
         await tg.wait_until_delivered()
         # Stopping lets the handlers of the updates already fetched finish: both photos stored.
         await stop_bot(app, services)
-        store = await Store.open(settings.db_path)
+        db = await Database.open(settings.db_path)
         try:
-            [batch] = await store.unfinished_batches()
+            repos = Repositories.over(db, "vinted")
+            [batch] = await repos.batches.unfinished()
             assert batch.status is BatchStatus.RECEIVING and batch.id is not None
-            assert len(await store.batch_photos(batch.id)) == 2
+            assert len(await repos.batches.photos(batch.id)) == 2
         finally:
-            await store.close()
+            await db.close()
         assert ai.requests == [] and len(tg.downloads) == 2
 
         app, services = await start_bot(make_settings(tg, ai, tmp_path))
@@ -423,7 +430,7 @@ async def test_restart_between_sending_and_analysing_still_completes_the_batch(
             )
             assert len(cards) == 1
             assert len(tg.downloads) == 2  # nothing downloaded twice
-            assert await services.store.unfinished_batches() == []
+            assert await services.repos.batches.unfinished() == []
         finally:
             await stop_bot(app, services)
 
@@ -488,7 +495,7 @@ async def test_approve_of_a_draft_that_fails_a_gate_says_what_is_missing(world: 
         what="the edit menu",
     )
     assert edit_menu
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.status is DraftStatus.DRAFT
 
 
@@ -520,7 +527,7 @@ async def test_one_makes_the_next_photos_a_single_item(world: World) -> None:
     [card] = await world.wait_cards(SELLER, 1)
     await world.wait_done(SELLER)
     assert world.ai.requests_named("grouping") == []
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert len(draft.photo_ids) == 2
 
 
@@ -532,7 +539,7 @@ async def test_cancel_stops_a_field_edit(world: World) -> None:
     cancelled = await world.tg.wait_for_message(SELLER, "nnul", since=prompt)
     world.tg.user_sends_text(SELLER, "Nouveau titre")
     await world.tg.wait_for_message(SELLER, "photos", since=cancelled)  # the stray-text hint
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.title != "Nouveau titre"
 
 
@@ -574,5 +581,5 @@ async def test_regenerate_with_the_sellers_hint(world: World) -> None:
         lambda: "Levi" in (world.tg.message(SELLER, card.message_id).caption or ""),  # type: ignore[union-attr]
         what="the card rewritten with the hint",
     )
-    [draft] = await world.services.store.list_drafts(SELLER.id)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.hint == "Levi's taille 32" and draft.size == "32"

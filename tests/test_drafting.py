@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.drafting import DuplicatePhoto
+from core.drafts.models import Draft, DraftStatus
 from core.images import ImageRejected
-from core.models import BatchStatus, Draft, DraftStatus, GroupingMode, Progress
+from core.intake.models import BatchStatus
+from core.intake.service import DuplicatePhoto
+from core.models import GroupingMode, Progress
 from core.services import Services
 from tests.conftest import CLOTHES, TESTDATA, core_services
 from tests.fakes.openai_server import FakeOpenAIServer, Status
@@ -35,12 +37,11 @@ async def services(ai: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Servic
 
 async def send(services: Services, photos: list[tuple[Path, str | None]], **batch_kw: object):
     """Store photos as one batch the way the bot does, and close it."""
-    drafting = services.drafting
-    batch = await drafting.start_batch(SELLER, **batch_kw)  # type: ignore[arg-type]
+    batch = await services.intake.start_batch(SELLER, **batch_kw)  # type: ignore[arg-type]
     for path, album in photos:
-        await drafting.add_photo(batch, path.read_bytes(), path.name, album_key=album)
+        await services.intake.add_photo(batch, path.read_bytes(), path.name, album_key=album)
     assert batch.id is not None
-    await drafting.close_batch(batch.id)
+    await services.intake.close_batch(batch.id)
     return batch
 
 
@@ -67,9 +68,9 @@ async def test_two_albums_become_two_priced_ready_drafts(services: Services) -> 
         assert 0 < draft.price.min <= draft.price.target <= draft.price.max
         assert 3 <= len(draft.hashtags) <= 5
         assert draft.usage.prompt_tokens > 0
-    stored = await services.store.batch_drafts(batch.id)  # type: ignore[arg-type]
+    stored = await services.repos.drafts.of_batch(batch.id)  # type: ignore[arg-type]
     assert {d.id for d in stored} == {d.id for d in drafts}
-    final = await services.store.get_batch(batch.id)  # type: ignore[arg-type]
+    final = await services.repos.batches.get(batch.id)  # type: ignore[arg-type]
     assert final is not None and final.status is BatchStatus.DONE
     assert (seen[-1].photos_processed, seen[-1].items_found, seen[-1].drafts_written) == (3, 2, 2)
     assert [p.drafts_written for p in seen] == sorted(p.drafts_written for p in seen)
@@ -79,7 +80,7 @@ async def test_photo_files_are_stored_before_analysis_without_metadata(
     services: Services,
 ) -> None:
     batch = await send(services, [(TESTDATA / "heic" / "IMG_2927.HEIC", None)])
-    photos = await services.store.batch_photos(batch.id)  # type: ignore[arg-type]
+    photos = await services.repos.batches.photos(batch.id)  # type: ignore[arg-type]
     assert len(photos) == 1
     data_dir = services.settings.data_dir
     with (
@@ -94,14 +95,13 @@ async def test_photo_files_are_stored_before_analysis_without_metadata(
 async def test_bad_and_duplicate_photos_are_refused_and_the_rest_goes_on(
     services: Services,
 ) -> None:
-    drafting = services.drafting
-    batch = await drafting.start_batch(SELLER)
-    await drafting.add_photo(batch, CLOTHES[3].read_bytes(), "a.jpg")
+    batch = await services.intake.start_batch(SELLER)
+    await services.intake.add_photo(batch, CLOTHES[3].read_bytes(), "a.jpg")
     with pytest.raises(ImageRejected) as bad:
-        await drafting.add_photo(batch, b"", "empty.jpg")
+        await services.intake.add_photo(batch, b"", "empty.jpg")
     assert bad.value.reason == "empty" and "empty.jpg" in str(bad.value)
     with pytest.raises(ImageRejected):
-        await drafting.add_photo(
+        await services.intake.add_photo(
             batch, (TESTDATA / "heic" / "BROKEN_corrupted.hif").read_bytes(), "broken.hif"
         )
     # The same photo again, re-encoded by the phone app, is spotted.
@@ -109,10 +109,10 @@ async def test_bad_and_duplicate_photos_are_refused_and_the_rest_goes_on(
     with Image.open(CLOTHES[3]) as img:
         img.save(buf, "JPEG", quality=70)
     with pytest.raises(DuplicatePhoto):
-        await drafting.add_photo(batch, buf.getvalue(), "again.jpg")
-    await drafting.add_photo(batch, CLOTHES[4].read_bytes(), "b.jpg")
-    await drafting.close_batch(batch.id)  # type: ignore[arg-type]
-    assert [p.source_name for p in await services.store.batch_photos(batch.id)] == [  # type: ignore[arg-type]
+        await services.intake.add_photo(batch, buf.getvalue(), "again.jpg")
+    await services.intake.add_photo(batch, CLOTHES[4].read_bytes(), "b.jpg")
+    await services.intake.close_batch(batch.id)  # type: ignore[arg-type]
+    assert [p.source_name for p in await services.repos.batches.photos(batch.id)] == [  # type: ignore[arg-type]
         "a.jpg",
         "b.jpg",
     ]
@@ -187,19 +187,19 @@ async def test_interrupted_batch_resumes_without_duplicating_items(
     services: Services, ai: FakeOpenAIServer
 ) -> None:
     batch = await send(services, [(CLOTHES[10], "A"), (CLOTHES[11], "B")], mode=GroupingMode.ALBUM)
-    photos = await services.store.batch_photos(batch.id)  # type: ignore[arg-type]
+    photos = await services.repos.batches.photos(batch.id)  # type: ignore[arg-type]
     # A first run wrote the draft of album A, then the process died.
-    await services.store.add_draft(
+    await services.repos.drafts.add(
         Draft(user_id=SELLER, batch_id=batch.id, photo_ids=[photos[0].id], title="Jupe")  # type: ignore[list-item]
     )
-    await services.store.update_batch(batch.id, status=BatchStatus.ANALYSING)  # type: ignore[arg-type]
-    assert [b.id for b in await services.store.unfinished_batches()] == [batch.id]
+    await services.repos.batches.update(batch.id, status=BatchStatus.ANALYSING)  # type: ignore[arg-type]
+    assert [b.id for b in await services.repos.batches.unfinished()] == [batch.id]
 
     drafts = await services.drafting.analyse_batch(batch.id)  # type: ignore[arg-type]
 
     assert len(drafts) == 2
     assert len(ai.requests_named("draft")) == 1  # only album B was analysed
-    assert await services.store.unfinished_batches() == []
+    assert await services.repos.batches.unfinished() == []
 
 
 async def test_command_line_prints_drafts_as_json(ai: FakeOpenAIServer, tmp_path: Path) -> None:

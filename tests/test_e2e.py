@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from core.store import Store
 
 from core.models import DraftStatus
-from core.store import Store
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.telegram import ChatMessage, FakeTelegram
 from tests.fakes.vinted.server import FakeVinted

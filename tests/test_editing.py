@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.editing import (
-    ApproveOutcome,
-    DraftEditor,
+from core.catalog import search_categories
+from core.drafts.editing import ApproveOutcome, DraftEditor
+from core.drafts.models import Draft, DraftStatus
+from core.drafts.parsing import (
     EditRejected,
     parse_brand,
     parse_category,
@@ -18,12 +19,13 @@ from core.editing import (
     parse_condition,
     parse_price,
     parse_size,
-    search_categories,
 )
-from core.models import Batch, Condition, Draft, DraftStatus, GroupingMode, Price
+from core.intake.models import Batch
+from core.models import Condition, GroupingMode, Price
 from core.services import Services
 from tests.conftest import CLOTHES, core_services
 from tests.fakes.openai_server import Delay, FakeOpenAIServer, Status
+from tests.helpers import claim, publish
 
 SELLER = 4242
 OTHER = 5151
@@ -37,9 +39,16 @@ async def services(ai: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Servic
     await services.close()
 
 
+def new_editor(services: Services) -> DraftEditor:
+    """Another editor over the same services, as a second worker would have."""
+    return DraftEditor(
+        services.repos.drafts, services.drafting, services.analyser, services.repos.events
+    )
+
+
 @pytest.fixture
 def editor(services: Services) -> DraftEditor:
-    return DraftEditor(services.store, services.drafting, services.analyser)
+    return services.editor
 
 
 async def analysed(
@@ -47,11 +56,11 @@ async def analysed(
 ) -> Draft:
     """Send one photo with an optional caption and return the draft the analysis wrote."""
     drafting = services.drafting
-    batch = await drafting.start_batch(user_id, hint=hint)
+    batch = await services.intake.start_batch(user_id, hint=hint)
     path = CLOTHES[photo]
-    await drafting.add_photo(batch, path.read_bytes(), path.name)
+    await services.intake.add_photo(batch, path.read_bytes(), path.name)
     assert batch.id is not None
-    await drafting.close_batch(batch.id)
+    await services.intake.close_batch(batch.id)
     [draft] = await drafting.analyse_batch(batch.id)
     assert draft.id is not None
     return draft
@@ -63,7 +72,7 @@ def id_of(row: Draft | Batch) -> int:
 
 
 async def stored(services: Services, draft: Draft) -> Draft:
-    found = await services.store.get_draft(id_of(draft))
+    found = await services.repos.drafts.get(id_of(draft))
     assert found is not None
     return found
 
@@ -203,10 +212,10 @@ async def test_the_seller_picks_another_photo_as_cover(
     services: Services, editor: DraftEditor
 ) -> None:
     drafting = services.drafting
-    batch = await drafting.start_batch(SELLER, mode=GroupingMode.ONE, hint="Zara taille M")
+    batch = await services.intake.start_batch(SELLER, mode=GroupingMode.ONE, hint="Zara taille M")
     for path in CLOTHES[3:6]:
-        await drafting.add_photo(batch, path.read_bytes(), path.name)
-    await drafting.close_batch(id_of(batch))
+        await services.intake.add_photo(batch, path.read_bytes(), path.name)
+    await services.intake.close_batch(id_of(batch))
     [draft] = await drafting.analyse_batch(id_of(batch))
     first, second, third = draft.photo_ids
     await editor.approve(SELLER, id_of(draft))
@@ -230,7 +239,7 @@ async def test_the_seller_picks_another_photo_as_cover(
 async def test_approving_a_draft_with_gaps_lists_what_is_missing(
     services: Services, editor: DraftEditor
 ) -> None:
-    draft = await services.store.add_draft(
+    draft = await services.repos.drafts.add(
         Draft(
             user_id=SELLER,
             title="Robe Zara",
@@ -280,14 +289,13 @@ async def test_approving_twice_says_already_approved(
 
     assert first.outcome is ApproveOutcome.APPROVED
     assert second.outcome is ApproveOutcome.ALREADY
-    approved_at, _ = await services.store.draft_times(id_of(draft))
-    assert approved_at is not None
+    assert (await stored(services, draft)).approved_at is not None
 
 
 async def test_simultaneous_presses_approve_exactly_once(services: Services) -> None:
     draft = await analysed(services, hint="Zara taille M")
     # Two editors share no lock (like two workers): only the store's compare-and-set decides.
-    editors = [DraftEditor(services.store, services.drafting, services.analyser) for _ in range(2)]
+    editors = [new_editor(services) for _ in range(2)]
 
     results = await asyncio.gather(
         *(e.approve(SELLER, id_of(draft)) for e in [*editors, *editors])
@@ -307,7 +315,7 @@ async def test_undo_takes_an_approved_draft_back_and_it_can_be_approved_again(
     undone = await editor.undo_approve(SELLER, id_of(draft))
 
     assert undone.status is DraftStatus.DRAFT
-    assert (await services.store.draft_times(id_of(draft)))[0] is None
+    assert (await stored(services, draft)).approved_at is None
     again = await editor.approve(SELLER, id_of(draft))
     assert again.outcome is ApproveOutcome.APPROVED
 
@@ -317,11 +325,7 @@ async def test_nothing_changes_once_the_publisher_took_the_draft(
 ) -> None:
     draft = await analysed(services, hint="Zara taille M")
     await editor.approve(SELLER, id_of(draft))
-    assert await services.store.set_draft_status(
-        id_of(draft),
-        DraftStatus.PUBLISHING,
-        expected=DraftStatus.APPROVED,
-    )
+    await claim(services.repos, await stored(services, draft))
     before = await stored(services, draft)
     draft_id = id_of(draft)
 
@@ -351,7 +355,7 @@ async def test_editing_an_approved_draft_takes_it_back_to_draft(
 
     assert edited.status is DraftStatus.DRAFT and edited.brand == "Mango"
     assert change.unapproved
-    assert (await services.store.draft_times(id_of(draft)))[0] is None
+    assert (await stored(services, draft)).approved_at is None
 
 
 async def test_another_sellers_draft_is_never_found(
@@ -428,9 +432,10 @@ async def test_free_text_changes_the_price_and_adds_a_defect(
     assert edited.price is not None and edited.price.target == 25
     assert edited.price.min <= 25 <= edited.price.max
     assert edited.defects == ["Petite tache sur la manche"]
+    # In card order (core.drafts.fields): the price comes before the facts.
     assert [(c.field, c.before, c.after) for c in changes] == [
-        ("defects", "", "Petite tache sur la manche"),
         ("price", f"{draft.price.target:g}", "25"),
+        ("defects", "", "Petite tache sur la manche"),
     ]
     assert edited.status is DraftStatus.DRAFT and edited.publish_ready
     assert edited.usage.total_tokens > draft.usage.total_tokens
@@ -463,7 +468,7 @@ async def test_a_request_the_model_did_not_understand_changes_nothing(
     assert refused.value.key == "nothing_to_edit"
     assert refused.value.params["summary"] == "Aucune modification comprise."
     assert await stored(services, draft) == before
-    [event] = await services.store.list_events(SELLER, kinds=["edit_not_understood"])
+    [event] = await services.repos.events.list(SELLER, kinds=["edit_not_understood"])
     assert event.data["tokens"] > 0
 
 
@@ -510,11 +515,11 @@ async def test_delete_removes_drafts_but_not_one_being_published(
     approved = await analysed(services, hint="Zara taille M", photo=1)
     published = await analysed(services, hint="Zara taille M", photo=2)
     await editor.approve(SELLER, id_of(approved))
-    await services.store.set_draft_status(id_of(published), DraftStatus.PUBLISHED)
+    await publish(services.repos, published)
 
     for draft in (plain, approved, published):
         assert await editor.delete(SELLER, id_of(draft))
-        assert await services.store.get_draft(id_of(draft)) is None
+        assert await services.repos.drafts.get(id_of(draft)) is None
     with pytest.raises(EditRejected) as again:
         await editor.delete(SELLER, id_of(plain))
     assert again.value.key == "draft_not_found"
@@ -529,11 +534,8 @@ async def test_an_edit_loses_to_the_publisher_claiming_the_draft_meanwhile(
     ai.script(Delay(0.5), edit_answer(price_target=12, summary="Prix 12 EUR."))
 
     async def publisher_claims() -> bool:
-        return await services.store.set_draft_status(
-            id_of(draft),
-            DraftStatus.PUBLISHING,
-            expected=DraftStatus.APPROVED,
-        )
+        await claim(services.repos, before)
+        return True
 
     # The editor reads the approved draft first (the store serves its queries in order), then
     # the publisher claims it while the model is still answering.

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from core.accounts.repository import StoredSession
 from core.config import load_settings
-from core.export import CSV_COLUMNS, export_filename, export_user, write_export
-from core.models import Condition, Draft, GroupingMode, Price
+from core.drafts.export import CSV_COLUMNS, export_filename, export_user, write_export
+from core.drafts.models import Draft
+from core.models import Condition, GroupingMode, Price
 from core.services import Services, build_services
-from core.store import VintedSession
 from tests.fakes.openai_server import FakeOpenAIServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,12 +48,16 @@ async def services(tmp_path: Path) -> AsyncIterator[Services]:
 async def analyse(services: Services, user_id: int, albums: list[list[Path]]) -> list[Draft]:
     """Send one album per item with the caption "Zara taille M" and return the drafts."""
     drafting = services.drafting
-    batch = await drafting.start_batch(user_id, mode=GroupingMode.ALBUM, hint="Zara taille M")
+    batch = await services.intake.start_batch(
+        user_id, mode=GroupingMode.ALBUM, hint="Zara taille M"
+    )
     for album, paths in enumerate(albums):
         for path in paths:
-            await drafting.add_photo(batch, path.read_bytes(), path.name, album_key=str(album))
+            await services.intake.add_photo(
+                batch, path.read_bytes(), path.name, album_key=str(album)
+            )
     assert batch.id is not None
-    await drafting.close_batch(batch.id)
+    await services.intake.close_batch(batch.id)
     return sorted(await drafting.analyse_batch(batch.id), key=lambda d: d.id or 0)
 
 
@@ -65,14 +70,16 @@ def members(data: bytes) -> dict[str, bytes]:
 async def test_export_holds_every_draft_as_json_and_csv_and_its_photos(
     services: Services,
 ) -> None:
-    store, data_dir = services.store, services.settings.data_dir
+    exporter, data_dir = services.exporter, services.settings.data_dir
     drafts = await analyse(services, SELLER, [[CLOTHES[0], CLOTHES[1]], [CLOTHES[2]]])
     await analyse(services, OTHER, [[CLOTHES[3]]])  # someone else's: never exported
-    await store.put_vinted_session(
-        VintedSession(user_id=SELLER, encrypted=SESSION_BLOB, username=SESSION_USER)
+    await services.repos.sessions.put(
+        StoredSession(
+            user_id=SELLER, marketplace="vinted", encrypted=SESSION_BLOB, username=SESSION_USER
+        )
     )
 
-    files = members(await export_user(store, data_dir, SELLER, now=NOW))
+    files = members(await export_user(exporter, SELLER, now=NOW))
 
     first, second = drafts
     assert set(files) == {
@@ -84,7 +91,7 @@ async def test_export_holds_every_draft_as_json_and_csv_and_its_photos(
     }
     # The photos are the stored Vinted-sized JPEGs, byte for byte, cover first.
     for draft in drafts:
-        photos = await store.get_photos(draft.photo_ids)
+        photos = await services.repos.batches.get_photos(draft.photo_ids)
         for n, photo in enumerate(photos, start=1):
             assert files[f"photos/{draft.id}/{n}.jpg"] == (data_dir / photo.path).read_bytes()
 
@@ -117,12 +124,12 @@ async def test_export_holds_every_draft_as_json_and_csv_and_its_photos(
 async def test_a_lost_photo_file_is_listed_and_the_rest_is_exported(
     services: Services, tmp_path: Path
 ) -> None:
-    store, data_dir = services.store, services.settings.data_dir
+    data_dir = services.settings.data_dir
     [draft] = await analyse(services, SELLER, [[CLOTHES[4], CLOTHES[5]]])
-    photos = await store.get_photos(draft.photo_ids)
+    photos = await services.repos.batches.get_photos(draft.photo_ids)
     (data_dir / photos[1].path).unlink()
 
-    summary = await write_export(store, data_dir, SELLER, tmp_path / "out" / "export.zip")
+    summary = await write_export(services.exporter, SELLER, tmp_path / "out" / "export.zip")
 
     assert (summary.drafts, summary.photos, summary.missing_photos) == (1, 1, 1)
     data = (tmp_path / "out" / "export.zip").read_bytes()
@@ -134,8 +141,7 @@ async def test_a_lost_photo_file_is_listed_and_the_rest_is_exported(
 
 
 async def test_text_a_spreadsheet_would_run_as_a_formula_is_quoted(services: Services) -> None:
-    store = services.store
-    await store.add_draft(
+    await services.repos.drafts.add(
         Draft(
             user_id=SELLER,
             title='=HYPERLINK("http://127.0.0.1/x","Robe")',
@@ -146,17 +152,17 @@ async def test_text_a_spreadsheet_would_run_as_a_formula_is_quoted(services: Ser
         )
     )
 
-    files = members(await export_user(store, services.settings.data_dir, SELLER, now=NOW))
+    files = members(await export_user(services.exporter, SELLER, now=NOW))
 
     [row] = csv.DictReader(io.StringIO(files["drafts.csv"].decode("utf-8-sig")))
     assert row["title"] == '\'=HYPERLINK("http://127.0.0.1/x","Robe")'
-    assert row["ready"] == "no" and row["vinted_url"] == ""
+    assert row["ready"] == "no" and row["url"] == ""
     [exported] = json.loads(files["drafts.json"])["drafts"]
     assert exported["title"].startswith("=HYPERLINK")  # the JSON keeps the text as it is
 
 
 async def test_a_seller_without_drafts_gets_an_empty_export(services: Services) -> None:
-    files = members(await export_user(services.store, services.settings.data_dir, SELLER))
+    files = members(await export_user(services.exporter, SELLER))
 
     assert set(files) == {"drafts.json", "drafts.csv"}
     assert json.loads(files["drafts.json"])["drafts"] == []

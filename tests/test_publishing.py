@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,40 +13,48 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.accounts.sessions import SessionVault
+from core.accounts.vault import Vault
 from core.config import ConfigError, load_settings
-from core.models import Batch, Condition, Draft, DraftStatus, Photo, Price
-from core.publishing import (
-    ListingToPublish,
-    PublishingConfig,
-    PublishingQueue,
-    listing_from_draft,
-    parse_hours,
-    publish_key,
-)
-from core.store import OUTCOME_PUBLISHED, Store
-from core.vault import SessionVault, Vault
-from core.vinted.outcomes import (
+from core.db import Database
+from core.drafts.models import Draft, DraftStatus
+from core.intake.models import Batch, Photo
+from core.marketplace import (
     CaptchaRequired,
     Cookies,
     FieldRejected,
-    Outcome,
     PageChanged,
-    Published,
     PublishResult,
     RateLimited,
     SessionExpired,
     Timeout,
 )
+from core.models import Condition, Price
+from core.publishing.models import OUTCOME_PUBLISHED, publish_key
+from core.publishing.pacing import PublishingConfig, parse_hours
+from core.publishing.queue import PublishingQueue
+from core.services import Repositories, publishing_config
+from core.stats import StatsService
+from core.vinted.mapping import form_for
+from core.vinted.publisher import ListingToPublish
+from tests.standins import (
+    BASE,
+    OTHER,
+    SELLER,
+    THIRD,
+    VINTED_IDS,
+    OnCreated,
+    SellerChat,
+    StandInVinted,
+    answer,
+    connect,
+    crash,
+    create,
+    hang_after_create,
+)
 
-SELLER = 111
-OTHER = 222
-THIRD = 333
-VINTED_IDS = {SELLER: 9111, OTHER: 9222, THIRD: 9333}
-BASE = "https://www.vinted.fr"
 START = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)  # a Monday, 10:30 in Paris
 SHOT = Path("/tmp/shots/captcha.png")
-
-OnCreated = Callable[[int], Awaitable[None]] | None
 
 
 class Clock:
@@ -67,147 +75,6 @@ class Clock:
 
 # ---- stand-ins for the browser and the seller's chat -----------------------------------------
 
-Step = Callable[["StandInVinted", Cookies, ListingToPublish, OnCreated], Awaitable[PublishResult]]
-
-
-class StandInVinted:
-    """Stands in for the browser publisher: each seller's wardrobe, and a script of mishaps."""
-
-    def __init__(self) -> None:
-        self.wardrobe: dict[int, list[tuple[int, str]]] = {}  # Vinted member -> items
-        self.script: list[Step] = []  # what the next runs do; then every run publishes
-        self.listings: list[ListingToPublish] = []  # what each run was asked to publish
-        self.modes: list[str] = []
-        self.lookups: list[tuple[int, str]] = []
-        self.gate: asyncio.Event | None = None  # when set, runs wait for it
-        self.started = asyncio.Event()
-        self.running = 0
-        self.most_at_once = 0
-        self._next_item = 5000
-
-    async def publish(
-        self,
-        cookies: Cookies,
-        listing: ListingToPublish,
-        *,
-        mode: str = "publish",
-        on_created: OnCreated = None,
-    ) -> PublishResult:
-        self.listings.append(listing)
-        self.modes.append(mode)
-        step = self.script.pop(0) if self.script else create
-        self.running += 1
-        self.most_at_once = max(self.most_at_once, self.running)
-        try:
-            self.started.set()
-            if self.gate is not None:
-                await self.gate.wait()
-            return await step(self, cookies, listing, on_created)
-        finally:
-            self.running -= 1
-
-    async def find_listing(
-        self,
-        cookies: Cookies,
-        user_id: int,
-        title: str,
-        *,
-        on_cookies: Callable[[Cookies], Awaitable[None]] | None = None,
-    ) -> int | None:
-        self.lookups.append((user_id, title))
-        return next((i for i, t in self.wardrobe.get(user_id, []) if t == title), None)
-
-    def create(self, cookies: Cookies, listing: ListingToPublish) -> int:
-        member = int(next(c["value"] for c in cookies if c["name"] == "v_uid"))
-        self._next_item += 1
-        self.wardrobe.setdefault(member, []).append((self._next_item, listing.title))
-        return self._next_item
-
-    def items(self) -> list[str]:
-        return [title for items in self.wardrobe.values() for _, title in items]
-
-
-def rotated(cookies: Cookies, token: str) -> Cookies:
-    """Return the cookies with a new access token, as Vinted hands out on a page load."""
-    return [{**c, "value": token} if c["name"] == "access_token_web" else dict(c) for c in cookies]
-
-
-async def create(
-    vinted: StandInVinted, cookies: Cookies, listing: ListingToPublish, on_created: OnCreated
-) -> PublishResult:
-    item_id = vinted.create(cookies, listing)
-    if on_created is not None:
-        await on_created(item_id)
-    outcome = Published(item_id=item_id, url=f"{BASE}/items/{item_id}-x", step="done")
-    return PublishResult(outcome, rotated(cookies, f"token-after-{item_id}"), step="done")
-
-
-def answer(outcome: Outcome) -> Step:
-    """A run that ends with this outcome (nothing created)."""
-
-    async def step(
-        vinted: StandInVinted, cookies: Cookies, listing: ListingToPublish, on: OnCreated
-    ) -> PublishResult:
-        return PublishResult(outcome, rotated(cookies, f"token-after-{outcome.kind}"))
-
-    return step
-
-
-def crash(*, creates: bool, reports_id: bool) -> Step:
-    """A run where the browser dies, after or before Vinted created the listing."""
-
-    async def step(
-        vinted: StandInVinted, cookies: Cookies, listing: ListingToPublish, on: OnCreated
-    ) -> PublishResult:
-        if creates:
-            item_id = vinted.create(cookies, listing)
-            if reports_id and on is not None:
-                await on(item_id)
-        raise RuntimeError("Target page, context or browser has been closed")
-
-    return step
-
-
-def hang_after_create(reached: asyncio.Event) -> Step:
-    """A run that creates the listing, reports its id, then never returns."""
-
-    async def step(
-        vinted: StandInVinted, cookies: Cookies, listing: ListingToPublish, on: OnCreated
-    ) -> PublishResult:
-        item_id = vinted.create(cookies, listing)
-        assert on is not None
-        await on(item_id)
-        reached.set()
-        await asyncio.Event().wait()
-        raise AssertionError("unreachable")
-
-    return step
-
-
-class SellerChat:
-    """Stands in for the Telegram notifier: what each seller is told, in order."""
-
-    def __init__(self) -> None:
-        self.said: list[tuple[Any, ...]] = []
-
-    async def published(self, draft: Draft, url: str | None) -> None:
-        self.said.append(("published", draft.id, url, draft.status))
-
-    async def failed(
-        self, draft: Draft, reason_kind: str, detail: str, screenshot: Path | None
-    ) -> None:
-        self.said.append(("failed", draft.id, reason_kind, detail, screenshot))
-
-    async def paused(self, user_id: int, reason_kind: str, screenshot: Path | None) -> None:
-        self.said.append(("paused", user_id, reason_kind, screenshot))
-
-    async def retrying(self, draft: Draft, when: datetime, reason_kind: str) -> None:
-        self.said.append(("retrying", draft.id, when))
-
-    def kinds(self) -> list[str]:
-        return [entry[0] for entry in self.said]
-
-
 # ---- fixtures -------------------------------------------------------------------------------
 
 
@@ -222,15 +89,15 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(data_dir: Path, clock: Clock) -> AsyncIterator[Store]:
-    store = await Store.open(data_dir / "bot.db", clock=clock)
-    yield store
-    await store.close()
+async def store(data_dir: Path, clock: Clock) -> AsyncIterator[Repositories]:
+    db = await Database.open(data_dir / "bot.db", clock=clock)
+    yield Repositories.over(db, "vinted")
+    await db.close()
 
 
 @pytest.fixture
-def vault(store: Store, clock: Clock) -> SessionVault:
-    return SessionVault(store, Vault(b"test-secret-" * 4), clock=clock)
+def vault(store: Repositories) -> SessionVault:
+    return SessionVault(store.sessions, Vault(b"test-secret-" * 4))
 
 
 @pytest.fixture
@@ -245,54 +112,66 @@ def chat() -> SellerChat:
 
 @pytest.fixture
 def config(data_dir: Path) -> PublishingConfig:
-    return PublishingConfig(data_dir=data_dir, vinted_base_url=BASE)
+    return PublishingConfig(data_dir=data_dir)
+
+
+def make_queue(
+    store: Repositories,
+    vinted: StandInVinted,
+    vault: SessionVault,
+    chat: SellerChat,
+    config: PublishingConfig,
+    **options: Any,
+) -> PublishingQueue:
+    """Build the queue as core.services does, over these repositories and stand-ins."""
+    return PublishingQueue(
+        attempts=store.attempts,
+        waiting=store.waiting,
+        drafts=store.drafts,
+        photos=store.batches,
+        sellers=store.sellers,
+        events=store.events,
+        marketplace=vinted,  # type: ignore[arg-type]
+        sessions=vault,
+        notifier=chat,
+        config=config,
+        **options,
+    )
+
+
+async def reopen(data_dir: Path, clock: Clock) -> tuple[Database, Repositories, SessionVault]:
+    """Open the same database again, as a second process or a restarted bot would."""
+    db = await Database.open(data_dir / "bot.db", clock=clock)
+    repos = Repositories.over(db, "vinted")
+    return db, repos, SessionVault(repos.sessions, Vault(b"test-secret-" * 4))
 
 
 @pytest.fixture
 def queue(
-    store: Store,
+    store: Repositories,
     vinted: StandInVinted,
     vault: SessionVault,
     chat: SellerChat,
     config: PublishingConfig,
     clock: Clock,
 ) -> PublishingQueue:
-    return PublishingQueue(
+    return make_queue(
         store, vinted, vault, chat, config, clock=clock, rng=random.Random(7), owner="bot-1"
     )
 
 
-def login_cookies(user_id: int, token: str = "token-0") -> Cookies:
-    domain = ".vinted.fr"
-    return [
-        {"name": "access_token_web", "value": token, "domain": domain, "path": "/"},
-        {
-            "name": "refresh_token_web",
-            "value": f"refresh-{user_id}",
-            "domain": domain,
-            "path": "/",
-        },
-        {"name": "v_uid", "value": str(VINTED_IDS[user_id]), "domain": domain, "path": "/"},
-    ]
-
-
-async def connect(vault: SessionVault, user_id: int = SELLER) -> None:
-    """The seller pastes their Vinted cookies (what /connect does)."""
-    await vault.save(user_id, login_cookies(user_id), username=f"seller{user_id}")
-
-
 async def approved(
-    store: Store,
+    store: Repositories,
     user_id: int = SELLER,
     title: str = "Jean Levi's 501 bleu W32",
     **fields: Any,
 ) -> Draft:
     """Store an approved draft of a pair of jeans with two photos."""
-    batch = await store.create_batch(Batch(user_id=user_id))
+    batch = await store.batches.create(Batch(user_id=user_id))
     assert batch.id is not None
     photo_ids = []
     for position in range(2):
-        photo = await store.add_photo(
+        photo = await store.batches.add_photo(
             Photo(
                 user_id=user_id,
                 batch_id=batch.id,
@@ -321,17 +200,17 @@ async def approved(
         "publish_ready": True,
         **fields,
     }
-    return await store.add_draft(Draft.model_validate(values))
+    return await store.drafts.add(Draft.model_validate(values))
 
 
-async def status_of(store: Store, draft: Draft) -> DraftStatus:
-    current = await store.get_draft(draft.id or 0)
+async def status_of(store: Repositories, draft: Draft) -> DraftStatus:
+    current = await store.drafts.get(draft.id or 0)
     assert current is not None
     return current.status
 
 
-async def keys_of(store: Store, draft: Draft) -> list[str]:
-    return [a.idempotency_key for a in await store.draft_publish_attempts(draft.id or 0)]
+async def keys_of(store: Repositories, draft: Draft) -> list[str]:
+    return [a.idempotency_key for a in await store.attempts.attempts_of(draft.id or 0)]
 
 
 # ---- the happy path -------------------------------------------------------------------------
@@ -339,7 +218,7 @@ async def keys_of(store: Store, draft: Draft) -> list[str]:
 
 async def test_an_approved_draft_goes_on_vinted_and_the_seller_gets_the_link(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -352,15 +231,15 @@ async def test_an_approved_draft_goes_on_vinted_and_the_seller_gets_the_link(
 
     [item_id] = [i for i, _ in vinted.wardrobe[VINTED_IDS[SELLER]]]
     assert (report.kind, report.item_id) == ("published", item_id)
-    published = await store.get_draft(draft.id or 0)
+    published = await store.drafts.get(draft.id or 0)
     assert published is not None
     assert published.status is DraftStatus.PUBLISHED
-    assert published.vinted_item_id == item_id
-    assert published.vinted_url == f"{BASE}/items/{item_id}-x"
-    assert chat.said == [("published", draft.id, published.vinted_url, DraftStatus.PUBLISHED)]
-    [attempt] = await store.draft_publish_attempts(draft.id or 0)
+    assert published.publication.item_id == str(item_id)
+    assert published.publication.url == f"{BASE}/items/{item_id}-x"
+    assert chat.said == [("published", draft.id, published.publication.url, DraftStatus.PUBLISHED)]
+    [attempt] = await store.attempts.attempts_of(draft.id or 0)
     assert attempt.idempotency_key == f"draft:{draft.id}:v1" == publish_key(draft.id or 0, 1)
-    assert (attempt.outcome, attempt.vinted_item_id) == (OUTCOME_PUBLISHED, item_id)
+    assert (attempt.outcome, attempt.item_id) == (OUTCOME_PUBLISHED, item_id)
 
     # What the browser was asked to type in.
     [listing] = vinted.listings
@@ -372,7 +251,7 @@ async def test_an_approved_draft_goes_on_vinted_and_the_seller_gets_the_link(
     assert (listing.price, listing.brand, listing.size) == (25, "Levi's", "W32 L32")
     assert listing.condition is Condition.VERY_GOOD
     assert (listing.colours, listing.material, listing.package_size) == (["bleu"], "coton", 1)
-    photos = await store.get_photos(draft.photo_ids)
+    photos = await store.batches.get_photos(draft.photo_ids)
     assert listing.photos == [data_dir / p.path for p in photos]  # cover first
     assert vinted.modes == ["publish"]
 
@@ -381,7 +260,7 @@ async def test_an_approved_draft_goes_on_vinted_and_the_seller_gets_the_link(
     assert cookies is not None
     token = next(c["value"] for c in cookies if c["name"] == "access_token_web")
     assert token == f"token-after-{item_id}"
-    session = await store.get_vinted_session(SELLER)
+    session = await store.sessions.get(SELLER)
     assert session is not None and session.last_publish_at == START
 
     # Nothing is left to do: later ticks publish nothing more.
@@ -389,13 +268,13 @@ async def test_an_approved_draft_goes_on_vinted_and_the_seller_gets_the_link(
 
 
 async def test_the_listing_carries_a_parcel_size_fit_for_the_item(
-    store: Store, data_dir: Path
+    store: Repositories, data_dir: Path
 ) -> None:
     sizes = {}
     for category in ("men_tshirts", "women_sneakers", "women_bags", "men_coats", "women_boots"):
         draft = await approved(store, category=category, hashtags=[])
-        photos = await store.get_photos(draft.photo_ids)
-        listing = listing_from_draft(draft, photos, data_dir)
+        photos = await store.batches.get_photos(draft.photo_ids)
+        listing = form_for(draft, photos, data_dir)
         sizes[category] = listing.package_size
         assert listing.description == draft.description  # no hashtags, no trailing blank lines
         assert listing.photos[0] == data_dir / photos[0].path  # the cover comes first
@@ -409,10 +288,10 @@ async def test_the_listing_carries_a_parcel_size_fit_for_the_item(
 
 
 async def test_a_seller_in_draft_mode_gets_vinted_drafts(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted
+    queue: PublishingQueue, store: Repositories, vault: SessionVault, vinted: StandInVinted
 ) -> None:
-    await store.ensure_user(SELLER)
-    await store.update_user(SELLER, settings={"publish_mode": "draft"})
+    await store.sellers.ensure(SELLER)
+    await store.sellers.update(SELLER, settings={"publish_mode": "draft"})
     await connect(vault)
     await approved(store)
     await queue.tick()
@@ -424,7 +303,7 @@ async def test_a_seller_in_draft_mode_gets_vinted_drafts(
 
 async def test_two_ticks_and_a_second_process_never_publish_the_same_draft(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -435,9 +314,8 @@ async def test_two_ticks_and_a_second_process_never_publish_the_same_draft(
     await connect(vault)
     first = await approved(store, title="Jean 1")
     second = await approved(store, title="Jean 2")
-    other_store = await Store.open(data_dir / "bot.db", clock=clock)
-    other_vault = SessionVault(other_store, Vault(b"test-secret-" * 4), clock=clock)
-    other_process = PublishingQueue(
+    other_db, other_store, other_vault = await reopen(data_dir, clock)
+    other_process = make_queue(
         other_store, vinted, other_vault, chat, config, clock=clock, owner="bot-2"
     )
     try:
@@ -450,9 +328,8 @@ async def test_two_ticks_and_a_second_process_never_publish_the_same_draft(
         assert await other_process.tick() == []
         # The other process cannot claim the draft being published under any route.
         key = publish_key(first.id or 0, 1)
-        assert await other_store.claim_publish(first.id or 0, SELLER, key) is None
         assert (
-            await other_store.begin_publish(
+            await other_store.attempts.begin(
                 first.id or 0,
                 SELLER,
                 generation=1,
@@ -477,22 +354,22 @@ async def test_two_ticks_and_a_second_process_never_publish_the_same_draft(
         )
         assert results == [[], [], [], []]
     finally:
-        await other_store.close()
+        await other_db.close()
     assert vinted.items() == ["Jean 1"]
     assert await status_of(store, second) is DraftStatus.APPROVED
     assert await keys_of(store, first) == [f"draft:{first.id}:v1"]
 
 
 async def test_accounts_publish_side_by_side_but_no_more_than_the_limit(
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
     data_dir: Path,
     clock: Clock,
 ) -> None:
-    config = PublishingConfig(data_dir=data_dir, vinted_base_url=BASE, concurrency=2)
-    queue = PublishingQueue(store, vinted, vault, chat, config, clock=clock, rng=random.Random(1))
+    config = PublishingConfig(data_dir=data_dir, concurrency=2)
+    queue = make_queue(store, vinted, vault, chat, config, clock=clock, rng=random.Random(1))
     for user_id in (SELLER, OTHER, THIRD):
         await connect(vault, user_id)
         await approved(store, user_id, title=f"Jean de {user_id}")
@@ -515,7 +392,11 @@ async def test_accounts_publish_side_by_side_but_no_more_than_the_limit(
 
 
 async def test_publishes_on_one_account_are_spaced_by_the_interval_with_jitter(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted, clock: Clock
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    clock: Clock,
 ) -> None:
     await connect(vault)
     for n in range(6):
@@ -539,10 +420,14 @@ async def test_publishes_on_one_account_are_spaced_by_the_interval_with_jitter(
 
 
 async def test_the_daily_cap_holds_the_rest_until_the_sellers_next_day(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted, clock: Clock
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    clock: Clock,
 ) -> None:
-    await store.ensure_user(SELLER)
-    await store.update_user(
+    await store.sellers.ensure(SELLER)
+    await store.sellers.update(
         SELLER, settings={"publish_daily_cap": 2, "publish_min_interval_seconds": 0}
     )
     await connect(vault)
@@ -567,17 +452,17 @@ async def test_the_daily_cap_holds_the_rest_until_the_sellers_next_day(
 
 
 async def test_publishing_hours_follow_the_sellers_time_zone(
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
     data_dir: Path,
     clock: Clock,
 ) -> None:
-    config = PublishingConfig(data_dir=data_dir, vinted_base_url=BASE, hours="18-22")
-    queue = PublishingQueue(store, vinted, vault, chat, config, clock=clock)
-    await store.ensure_user(SELLER)
-    await store.update_user(SELLER, settings={"timezone": "America/New_York"})
+    config = PublishingConfig(data_dir=data_dir, hours="18-22")
+    queue = make_queue(store, vinted, vault, chat, config, clock=clock)
+    await store.sellers.ensure(SELLER)
+    await store.sellers.update(SELLER, settings={"timezone": "America/New_York"})
     await connect(vault)
     await approved(store)
 
@@ -603,7 +488,11 @@ async def test_publishing_hours_follow_the_sellers_time_zone(
 
 
 async def test_a_draft_with_a_publish_time_waits_for_it_and_lets_others_pass(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted, clock: Clock
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    clock: Clock,
 ) -> None:
     await connect(vault)
     later = await approved(store, title="Robe pour ce soir")
@@ -627,7 +516,7 @@ async def test_a_draft_with_a_publish_time_waits_for_it_and_lets_others_pass(
 
 async def test_a_transient_failure_is_retried_after_1_4_and_15_minutes_then_fails(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -654,7 +543,7 @@ async def test_a_transient_failure_is_retried_after_1_4_and_15_minutes_then_fail
         waits.append(expected_wait)
 
     [report] = await queue.tick()  # the fourth failure in a row
-    failed = await store.get_draft(draft.id or 0)
+    failed = await store.drafts.get(draft.id or 0)
     assert failed is not None and failed.status is DraftStatus.FAILED
     assert failed.error == "timeout: timeout at 'submit': no answer in 30 s"
     assert chat.said[-1] == (
@@ -677,7 +566,11 @@ async def test_a_transient_failure_is_retried_after_1_4_and_15_minutes_then_fail
 
 
 async def test_while_a_draft_waits_to_retry_the_whole_account_rests(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted, clock: Clock
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    clock: Clock,
 ) -> None:
     await connect(vault)
     await approved(store, title="Jean")
@@ -695,7 +588,7 @@ async def test_while_a_draft_waits_to_retry_the_whole_account_rests(
 
 async def test_an_edited_draft_starts_its_retries_afresh(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     clock: Clock,
@@ -709,22 +602,24 @@ async def test_an_edited_draft_starts_its_retries_afresh(
     assert await status_of(store, draft) is DraftStatus.FAILED
 
     # The seller edits it (the editor takes it back to draft) and approves it again.
-    assert await store.set_draft_status(
-        draft.id or 0, DraftStatus.DRAFT, expected=DraftStatus.FAILED
-    )
-    assert await store.set_draft_status(
-        draft.id or 0, DraftStatus.APPROVED, expected=DraftStatus.DRAFT
+    assert await store.drafts.move(draft.id or 0, expect=DraftStatus.FAILED, to=DraftStatus.DRAFT)
+    assert await store.drafts.move(
+        draft.id or 0, expect=DraftStatus.DRAFT, to=DraftStatus.APPROVED
     )
     vinted.script = [answer(Timeout(step="submit"))]
     [report] = await queue.tick()
     assert report.retry_at == clock.now + timedelta(minutes=1)  # a first failure again
     assert await status_of(store, draft) is DraftStatus.APPROVED
-    state = await store.queued_draft(draft.id or 0)
+    state = await store.waiting.queued_one(draft.id or 0)
     assert state is not None and (state.failures, state.generation) == (1, 6)
 
 
 async def test_a_create_call_left_unanswered_is_looked_up_before_any_retry(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted, clock: Clock
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    clock: Clock,
 ) -> None:
     await connect(vault)
     sent = await approved(store, title="Jean")
@@ -753,7 +648,7 @@ async def test_a_create_call_left_unanswered_is_looked_up_before_any_retry(
 
 async def test_a_rejected_field_fails_the_draft_at_once_for_the_seller_to_edit(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -767,11 +662,11 @@ async def test_a_rejected_field_fails_the_draft_at_once_for_the_seller_to_edit(
 
     [report] = await queue.tick()
 
-    failed = await store.get_draft(draft.id or 0)
+    failed = await store.drafts.get(draft.id or 0)
     assert failed is not None and failed.status is DraftStatus.FAILED
     assert failed.error == "field_rejected: size: Choisis une taille."
     assert chat.said == [("failed", draft.id, "field_rejected", "size: Choisis une taille.", shot)]
-    state = await store.queued_draft(draft.id or 0)
+    state = await store.waiting.queued_one(draft.id or 0)
     assert state is not None and state.error["field"] == "size"
     assert len(vinted.listings) == 1  # no retry behind the seller's back
     assert await queue.tick() == []
@@ -779,7 +674,7 @@ async def test_a_rejected_field_fails_the_draft_at_once_for_the_seller_to_edit(
 
 async def test_a_draft_missing_what_the_form_needs_fails_before_the_browser_opens(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -796,7 +691,7 @@ async def test_a_draft_missing_what_the_form_needs_fails_before_the_browser_open
 
 async def test_a_rate_limit_pauses_the_account_honouring_retry_after_and_doubling(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -836,7 +731,7 @@ async def test_a_rate_limit_pauses_the_account_honouring_retry_after_and_doublin
 
 async def test_a_captcha_pauses_the_account_until_the_seller_resumes_it(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -864,16 +759,9 @@ async def test_a_captcha_pauses_the_account_until_the_seller_resumes_it(
     assert [e.draft.id for e in view.entries] == [draft.id, waiting.id]
 
     # The pause survives a restart.
-    reopened = await Store.open(data_dir / "bot.db", clock=clock)
+    reopened, reopened_store, reopened_vault = await reopen(data_dir, clock)
     try:
-        restarted = PublishingQueue(
-            reopened,
-            vinted,
-            SessionVault(reopened, Vault(b"test-secret-" * 4), clock=clock),
-            chat,
-            config,
-            clock=clock,
-        )
+        restarted = make_queue(reopened_store, vinted, reopened_vault, chat, config, clock=clock)
         assert await restarted.tick() == []
         assert len(vinted.listings) == 1
         assert chat.kinds() == ["paused"]  # told once
@@ -888,7 +776,7 @@ async def test_a_captcha_pauses_the_account_until_the_seller_resumes_it(
 
 async def test_an_expired_session_pauses_and_a_missing_one_never_opens_the_browser(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -896,7 +784,7 @@ async def test_an_expired_session_pauses_and_a_missing_one_never_opens_the_brows
     draft = await approved(store)
     [report] = await queue.tick()  # the seller never connected
     assert report.kind == "session_missing"
-    assert vinted.listings == [] and await store.draft_publish_attempts(draft.id or 0) == []
+    assert vinted.listings == [] and await store.attempts.attempts_of(draft.id or 0) == []
     assert chat.said == [("paused", SELLER, "session_missing", None)]
     assert await queue.tick() == []
 
@@ -914,7 +802,7 @@ async def test_an_expired_session_pauses_and_a_missing_one_never_opens_the_brows
 
 async def test_a_crash_after_vinted_gave_the_id_is_reconciled_as_published_once(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vault: SessionVault,
     vinted: StandInVinted,
     chat: SellerChat,
@@ -927,15 +815,15 @@ async def test_a_crash_after_vinted_gave_the_id_is_reconciled_as_published_once(
     [report] = await queue.tick()
     assert report.kind == "interrupted"
     [item_id] = [i for i, _ in vinted.wardrobe[VINTED_IDS[SELLER]]]
-    [attempt] = await store.open_publish_attempts(SELLER)
-    assert attempt.vinted_item_id == item_id  # saved the moment Vinted answered
+    [attempt] = await store.attempts.open_attempts(SELLER)
+    assert attempt.item_id == item_id  # saved the moment Vinted answered
     assert await status_of(store, draft) is DraftStatus.PUBLISHING
 
     [settled] = await queue.reconcile()
     assert (settled.kind, settled.item_id, settled.reconciled) == ("published", item_id, True)
-    published = await store.get_draft(draft.id or 0)
+    published = await store.drafts.get(draft.id or 0)
     assert published is not None and published.status is DraftStatus.PUBLISHED
-    assert published.vinted_url == f"{BASE}/items/{item_id}"
+    assert published.publication.url == f"{BASE}/items/{item_id}"
     assert vinted.lookups == []  # the saved id was enough
     clock.advance(hours=1)
     assert await queue.tick() == [] and await queue.reconcile() == []
@@ -945,7 +833,7 @@ async def test_a_crash_after_vinted_gave_the_id_is_reconciled_as_published_once(
 
 async def test_a_publish_cut_by_shutdown_is_published_once_after_the_restart(
     queue: PublishingQueue,
-    store: Store,
+    store: Repositories,
     vinted: StandInVinted,
     vault: SessionVault,
     chat: SellerChat,
@@ -963,27 +851,20 @@ async def test_a_publish_cut_by_shutdown_is_published_once_after_the_restart(
     with pytest.raises(asyncio.CancelledError):
         await running
 
-    restarted_store = await Store.open(data_dir / "bot.db", clock=clock)
+    restarted_db, restarted_store, restarted_vault = await reopen(data_dir, clock)
     try:
-        restarted = PublishingQueue(
-            restarted_store,
-            vinted,
-            SessionVault(restarted_store, Vault(b"test-secret-" * 4), clock=clock),
-            chat,
-            config,
-            clock=clock,
-        )
+        restarted = make_queue(restarted_store, vinted, restarted_vault, chat, config, clock=clock)
         reports = await restarted.tick()
         assert [(r.kind, r.reconciled) for r in reports] == [("published", True)]
         assert await restarted.tick() == []
     finally:
-        await restarted_store.close()
+        await restarted_db.close()
     assert await status_of(store, draft) is DraftStatus.PUBLISHED
     assert len(vinted.listings) == 1 and vinted.items() == [draft.title]
 
 
 async def test_a_crash_before_the_id_came_back_finds_the_listing_on_vinted(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted
+    queue: PublishingQueue, store: Repositories, vault: SessionVault, vinted: StandInVinted
 ) -> None:
     await connect(vault)
     draft = await approved(store)
@@ -994,13 +875,17 @@ async def test_a_crash_before_the_id_came_back_finds_the_listing_on_vinted(
     [item_id] = [i for i, _ in vinted.wardrobe[VINTED_IDS[SELLER]]]
     assert vinted.lookups == [(VINTED_IDS[SELLER], draft.title)]
     assert (settled.kind, settled.item_id) == ("published", item_id)
-    published = await store.get_draft(draft.id or 0)
-    assert published is not None and published.vinted_item_id == item_id
+    published = await store.drafts.get(draft.id or 0)
+    assert published is not None and published.publication.item_id == str(item_id)
     assert len(vinted.listings) == 1
 
 
 async def test_a_crash_before_vinted_created_anything_retries_under_a_new_key(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted, clock: Clock
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    clock: Clock,
 ) -> None:
     await connect(vault)
     draft = await approved(store)
@@ -1018,12 +903,16 @@ async def test_a_crash_before_vinted_created_anything_retries_under_a_new_key(
 
 
 async def test_a_killed_process_is_reconciled_only_once_its_lease_lapses(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted, clock: Clock
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    clock: Clock,
 ) -> None:
     await connect(vault)
     draft = await approved(store)
     # Another process claimed the draft and was killed before it could say anything.
-    attempt_id = await store.begin_publish(
+    attempt_id = await store.attempts.begin(
         draft.id or 0,
         SELLER,
         generation=1,
@@ -1043,14 +932,14 @@ async def test_a_killed_process_is_reconciled_only_once_its_lease_lapses(
 
 
 async def test_a_dead_process_on_this_machine_is_reconciled_without_waiting_for_its_lease(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted
+    queue: PublishingQueue, store: Repositories, vault: SessionVault, vinted: StandInVinted
 ) -> None:
     await connect(vault)
     draft = await approved(store)
     proc = await asyncio.create_subprocess_exec("true")  # a process that has ended
     await proc.wait()
     dead_pid = proc.pid
-    attempt_id = await store.begin_publish(
+    attempt_id = await store.attempts.begin(
         draft.id or 0,
         SELLER,
         generation=1,
@@ -1069,7 +958,7 @@ async def test_a_dead_process_on_this_machine_is_reconciled_without_waiting_for_
 
 
 async def test_the_queue_view_lists_drafts_in_publishing_order_with_times(
-    queue: PublishingQueue, store: Store, vault: SessionVault, clock: Clock
+    queue: PublishingQueue, store: Repositories, vault: SessionVault, clock: Clock
 ) -> None:
     await connect(vault)
     first = await approved(store, title="Jean")
@@ -1103,7 +992,11 @@ async def test_the_queue_view_lists_drafts_in_publishing_order_with_times(
 
 
 async def test_stats_count_publishes_and_failures_by_reason(
-    queue: PublishingQueue, store: Store, vault: SessionVault, vinted: StandInVinted, clock: Clock
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    clock: Clock,
 ) -> None:
     await connect(vault)
     jeans = await approved(store, title="Jean")
@@ -1127,8 +1020,10 @@ async def test_stats_count_publishes_and_failures_by_reason(
     )
     assert await status_of(store, jumper) is DraftStatus.PUBLISHED
     assert await status_of(store, jeans) is DraftStatus.FAILED
-    figures = await store.stats(SELLER, START)
-    assert (figures["published"], figures["publish_failed"]) == (1, 2)
+    activity = await StatsService(
+        store.batches, store.drafts, store.attempts, vision_model="gpt-4o"
+    ).since(SELLER, START)
+    assert (activity.publishing.published, activity.publishing.failed) == (1, 2)
 
 
 # ---- settings -------------------------------------------------------------------------------
@@ -1155,8 +1050,8 @@ def test_publishing_settings_and_a_sellers_overrides(
         load_settings()
     monkeypatch.setenv("PUBLISH_HOURS", "18-22")
     monkeypatch.setenv("PUBLISH_DAILY_CAP", "12")
-    settings = load_settings()
-    config = PublishingConfig.from_settings(settings)
+    settings = load_settings(openai_api_key="sk-test", data_dir=tmp_path / "data")
+    config = publishing_config(settings)
     assert (config.tick_seconds, config.min_interval_seconds, config.jitter) == (30, 180, 0.4)
     assert (config.daily_cap, config.hours, config.mode) == (12, "18-22", "publish")
 

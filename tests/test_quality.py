@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.models import Condition, Draft, Listing, Price
+from core.drafts.models import Draft, Listing
+from core.models import Condition, Price
 from core.quality import (
     MODEL_FIXES,
     TITLE_MAX_CHARS,

@@ -9,6 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from core.store import (
+    MIGRATIONS,
+    OUTCOME_FAILED,
+    OUTCOME_PUBLISHED,
+    SchemaError,
+    Store,
+    VintedSession,
+    split_sql,
+)
 
 from core.models import (
     Batch,
@@ -20,15 +29,6 @@ from core.models import (
     Photo,
     Price,
     Usage,
-)
-from core.store import (
-    MIGRATIONS,
-    OUTCOME_FAILED,
-    OUTCOME_PUBLISHED,
-    SchemaError,
-    Store,
-    VintedSession,
-    split_sql,
 )
 
 SELLER = 111

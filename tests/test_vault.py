@@ -13,18 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from core.accounts.cookies import CookieFormatError, merge_rotated, parse_cookies
+from core.accounts.sessions import SESSION_ACTIVE, SESSION_EXPIRED, SessionVault
+from core.accounts.vault import SessionUnreadable, Vault
 from core.config import load_settings
-from core.store import Store
-from core.vault import (
-    SESSION_ACTIVE,
-    SESSION_EXPIRED,
-    CookieFormatError,
-    SessionUnreadable,
-    SessionVault,
-    Vault,
-    merge_rotated,
-    parse_cookies,
-)
+from core.db import Database
+from core.services import Repositories
 
 BASE = "https://www.vinted.fr"
 SELLER = 111
@@ -491,33 +485,35 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "bot.db", clock=clock)
-    yield store
-    await store.close()
+async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Repositories]:
+    db = await Database.open(tmp_path / "bot.db", clock=clock)
+    yield Repositories.over(db, "vinted")
+    await db.close()
 
 
 @pytest.fixture
-def sessions(store: Store, clock: Clock) -> SessionVault:
-    return SessionVault(store, Vault(b"secret from settings"), clock=clock)
+def sessions(store: Repositories) -> SessionVault:
+    return SessionVault(store.sessions, Vault(b"secret from settings"))
 
 
 async def test_seller_connects_and_the_session_is_stored_encrypted(
-    sessions: SessionVault, store: Store, tmp_path: Path
+    sessions: SessionVault, store: Repositories, tmp_path: Path
 ) -> None:
     cookies = parse_cookies(DEVTOOLS_HEADER, BASE)
 
-    await sessions.save(SELLER, cookies, username="marie_dressing", vinted_user_id=123456789)
+    await sessions.save(SELLER, cookies, username="marie_dressing", account_id="123456789")
 
     assert await sessions.load(SELLER) == cookies
     info = await sessions.info(SELLER)
     assert info is not None
-    assert (info.username, info.vinted_user_id) == ("marie_dressing", 123456789)
+    assert (info.username, info.account_id) == ("marie_dressing", "123456789")
     assert (info.status, info.checked_at) == ("active", START)
     assert info.last_publish_at is None
     assert info.encrypted == b""
     with sqlite3.connect(tmp_path / "bot.db") as db:
-        [(raw,)] = db.execute("SELECT encrypted FROM vinted_sessions WHERE user_id = ?", (SELLER,))
+        [(raw,)] = db.execute(
+            "SELECT encrypted FROM marketplace_sessions WHERE user_id = ?", (SELLER,)
+        )
     assert raw[0] == 1
     for value in SECRET_VALUES:
         assert value.encode() not in raw
@@ -525,18 +521,19 @@ async def test_seller_connects_and_the_session_is_stored_encrypted(
     assert await sessions.info(OTHER) is None
 
 
-async def published_at(store: Store, moment: datetime) -> None:
+async def published_at(store: Repositories, moment: datetime) -> None:
     """Stamp the seller's last publication, as the publishing queue does."""
-    session = await store.get_vinted_session(SELLER)
-    assert session is not None
-    await store.put_vinted_session(session.model_copy(update={"last_publish_at": moment}))
+    await store.db.execute(
+        "UPDATE marketplace_sessions SET last_publish_at = ? WHERE user_id = ?",
+        (moment.isoformat(), SELLER),
+    )
 
 
 async def test_a_publish_saves_the_rotated_tokens(
-    sessions: SessionVault, store: Store, clock: Clock
+    sessions: SessionVault, store: Repositories, clock: Clock
 ) -> None:
     await sessions.save(
-        SELLER, parse_cookies(DEVTOOLS_HEADER, BASE), username="marie_dressing", vinted_user_id=7
+        SELLER, parse_cookies(DEVTOOLS_HEADER, BASE), username="marie_dressing", account_id="7"
     )
     clock.now = START + timedelta(minutes=20)
     await published_at(store, clock.now)
@@ -552,9 +549,9 @@ async def test_a_publish_saves_the_rotated_tokens(
     assert len(cookies) == len(DEVTOOLS_COOKIES)
     info = await sessions.info(SELLER)
     assert info is not None
-    assert (info.username, info.vinted_user_id, info.checked_at, info.last_publish_at) == (
+    assert (info.username, info.account_id, info.checked_at, info.last_publish_at) == (
         "marie_dressing",
-        7,
+        "7",
         START,
         START + timedelta(minutes=20),
     )
@@ -576,10 +573,10 @@ async def test_two_rotations_at_once_both_land(sessions: SessionVault) -> None:
 
 
 async def test_reconnecting_keeps_the_publish_pace_and_refreshes_the_rest(
-    sessions: SessionVault, store: Store, clock: Clock
+    sessions: SessionVault, store: Repositories, clock: Clock
 ) -> None:
     first = parse_cookies(DEVTOOLS_HEADER, BASE)
-    await sessions.save(SELLER, first, username="marie_dressing", vinted_user_id=7)
+    await sessions.save(SELLER, first, username="marie_dressing", account_id="7")
     await published_at(store, START)
     clock.now = START + timedelta(days=7)
     await sessions.set_status(SELLER, SESSION_EXPIRED)
@@ -594,14 +591,14 @@ async def test_reconnecting_keeps_the_publish_pace_and_refreshes_the_rest(
     assert await sessions.load(SELLER) == again
     info = await sessions.info(SELLER)
     assert info is not None
-    assert (info.status, info.checked_at, info.last_publish_at, info.vinted_user_id) == (
+    assert (info.status, info.checked_at, info.last_publish_at, info.account_id) == (
         SESSION_ACTIVE,
         START + timedelta(days=8),
         START,
-        7,
+        "7",
     )
     other_account = await sessions.save(SELLER, again, username="paul_vintage")
-    assert (other_account.username, other_account.vinted_user_id) == ("paul_vintage", None)
+    assert (other_account.username, other_account.account_id) == ("paul_vintage", None)
 
 
 async def test_disconnect_forgets_the_session_and_a_late_publish_does_not_revive_it(
@@ -619,10 +616,10 @@ async def test_disconnect_forgets_the_session_and_a_late_publish_does_not_revive
 
 
 async def test_a_changed_secret_key_asks_the_seller_to_connect_again(
-    sessions: SessionVault, store: Store, clock: Clock
+    sessions: SessionVault, store: Repositories, clock: Clock
 ) -> None:
     await sessions.save(SELLER, parse_cookies(DEVTOOLS_HEADER, BASE), username="marie_dressing")
-    after_key_change = SessionVault(store, Vault(b"another secret"), clock=clock)
+    after_key_change = SessionVault(store.sessions, Vault(b"another secret"))
 
     with pytest.raises(SessionUnreadable, match="please /connect again"):
         await after_key_change.load(SELLER)

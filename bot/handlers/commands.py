@@ -10,76 +10,64 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
 from bot import cards
+from bot.context import BotContext
 from bot.handlers import session
-from bot.state import BotState, state_of
+from bot.state import BotState
 from bot.texts import t
-from core.analysis.tokens import estimate_cost_usd
-from core.export import export_filename, write_export
-from core.models import DraftStatus
+from core.drafts.export import export_filename, write_export
+from core.drafts.models import DraftStatus
 
 PAGE_SIZE = 8
 BOT_API_UPLOAD_LIMIT = 50 * 2**20  # bots may send files up to 50 MB
-OPEN_STATUSES = [DraftStatus.DRAFT, DraftStatus.FAILED, DraftStatus.APPROVED, DraftStatus.QUEUED]
-QUEUE_STATUSES = [DraftStatus.APPROVED, DraftStatus.QUEUED, DraftStatus.PUBLISHING]
 
 
 async def _reply(update: Update, text: str, **kwargs: object) -> None:
     message = update.effective_message
     assert message is not None
-    await message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
+    await message.reply_text(text, **kwargs)  # type: ignore[arg-type]
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Welcome the seller with a three-step how-to."""
-    state = state_of(context)
     user = update.effective_user
     assert user is not None
-    lang = await state.lang(update)
-    await _reply(update, t(lang, "welcome", name=escape(user.first_name)))
+    await _reply(update, t(context.lang, "welcome", name=escape(user.first_name)))
 
 
-async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_(update: Update, context: BotContext) -> None:
     """List the commands."""
-    await _reply(update, t(await state_of(context).lang(update), "help"))
+    await _reply(update, t(context.lang, "help"))
 
 
-async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def list_drafts(update: Update, context: BotContext) -> None:
     """Show the seller's open drafts, a page at a time, each reopening its card."""
-    state = state_of(context)
-    user = await state.user(update)
-    text, markup = await _drafts_page(state, user.user_id, await state.lang(update), 0)
+    text, markup = await _drafts_page(context.state, context.seller.user_id, context.lang, 0)
     await _reply(update, text, reply_markup=markup)
 
 
-async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_page(update: Update, context: BotContext) -> None:
     """Turn a page of /drafts."""
-    state = state_of(context)
     query = update.callback_query
     assert query is not None and query.data is not None
-    user = await state.user(update)
     callback = cards.decode(query.data)
     page = callback.target if callback else 0
-    text, markup = await _drafts_page(state, user.user_id, await state.lang(update), page)
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    text, markup = await _drafts_page(context.state, context.seller.user_id, context.lang, page)
+    await query.edit_message_text(text, reply_markup=markup)
     await query.answer()
 
 
 async def _drafts_page(
     state: BotState, user_id: int, lang: str, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    store = state.services.store
-    total = await store.count_drafts(user_id, OPEN_STATUSES)
+    drafts_of = state.services.drafts
+    total = await drafts_of.count(user_id)
     if total == 0:
         return t(lang, "drafts_empty"), None
     pages = math.ceil(total / PAGE_SIZE)
     page = max(0, min(page, pages - 1))
-    drafts = await store.list_drafts(
-        user_id, OPEN_STATUSES, limit=PAGE_SIZE, offset=page * PAGE_SIZE
-    )
+    drafts = await drafts_of.page(user_id, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     rows = []
     for draft in drafts:
         assert draft.id is not None
@@ -108,12 +96,10 @@ async def _drafts_page(
     return header, InlineKeyboardMarkup(rows)
 
 
-async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def queue(update: Update, context: BotContext) -> None:
     """List the approved drafts waiting to be published, oldest first."""
-    state = state_of(context)
-    user = await state.user(update)
-    lang = await state.lang(update)
-    view = await state.queue.queue_view(user.user_id)
+    lang = context.lang
+    view = await context.state.queue.queue_view(context.seller.user_id)
     drafts = [*view.publishing, *(entry.draft for entry in view.entries)]
     if not drafts:
         await _reply(update, t(lang, "queue_empty"))
@@ -131,29 +117,25 @@ async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, "\n".join(lines))
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats(update: Update, context: BotContext) -> None:
     """Show this month's figures: photos, drafts, ready share, published, tokens and cost."""
-    state = state_of(context)
-    user = await state.user(update)
-    lang = await state.lang(update)
+    lang = context.lang
     now = datetime.now(UTC)
     month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    figures = await state.services.store.stats(user.user_id, month)
-    publishing = await state.queue.stats(user.user_id, month)
-    prompt, completion = int(figures["prompt_tokens"]), int(figures["completion_tokens"])
-    cost = estimate_cost_usd(state.settings.vision_model, prompt, completion)
+    activity = await context.state.services.stats.since(context.seller.user_id, month)
+    publishing = activity.publishing
     await _reply(
         update,
         t(
             lang,
             "stats",
-            photos=figures["photos_analysed"],
-            drafts=figures["drafts"],
-            ready_share=round(100 * float(figures["ready_share"])),
+            photos=activity.photos_analysed,
+            drafts=activity.drafts,
+            ready_share=round(100 * activity.ready_share),
             published=publishing.published + publishing.saved_as_draft,
-            failed=int(figures["failed"]) + sum(publishing.failures.values()),
-            tokens=f"{prompt + completion:,}".replace(",", " "),
-            cost=f"{cost:.2f}".replace(".", "," if lang == "fr" else "."),
+            failed=activity.failed_analyses + publishing.failed,
+            tokens=f"{activity.tokens:,}".replace(",", " "),
+            cost=f"{activity.cost_usd:.2f}".replace(".", "," if lang == "fr" else "."),
         )
         + failures_line(publishing.failures, lang),
     )
@@ -170,21 +152,17 @@ def failures_line(failures: dict[str, int], lang: str) -> str:
     return "\n" + t(lang, "stats_failures", reasons=reasons)
 
 
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export(update: Update, context: BotContext) -> None:
     """Send a ZIP of the seller's drafts (JSON and CSV) with their photos."""
-    state = state_of(context)
-    user = await state.user(update)
-    lang = await state.lang(update)
+    services, lang, user_id = context.state.services, context.lang, context.seller.user_id
     message = update.effective_message
     assert message is not None
-    if await state.services.store.count_drafts(user.user_id) == 0:
+    if await services.drafts.count(user_id, None) == 0:
         await _reply(update, t(lang, "export_empty"))
         return
     with tempfile.TemporaryDirectory(prefix="export-") as tmp:
         target = Path(tmp) / export_filename(datetime.now(UTC))
-        summary = await write_export(
-            state.services.store, state.settings.data_dir, user.user_id, target
-        )
+        summary = await write_export(services.exporter, user_id, target)
         if summary.size_bytes > BOT_API_UPLOAD_LIMIT:
             size = f"{summary.size_bytes / 2**20:.0f}"
             await _reply(update, t(lang, "export_too_big", size=size))
@@ -195,38 +173,30 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
 
 
-async def one(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def one(update: Update, context: BotContext) -> None:
     """Make the next batch of photos a single item."""
-    state = state_of(context)
-    user = await state.user(update)
-    await state.services.store.update_user(user.user_id, settings={"one_next": True})
-    await _reply(update, t(await state.lang(update), "one_armed"))
+    await context.state.services.sellers.arm_one_item(context.seller.user_id)
+    await _reply(update, t(context.lang, "one_armed"))
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel(update: Update, context: BotContext) -> None:
     """Stop a field edit in progress (and a pending /one)."""
-    state = state_of(context)
-    user = await state.user(update)
-    lang = await state.lang(update)
-    pending = user.settings.get("awaiting") or user.settings.get("one_next")
-    await state.services.store.update_user(
-        user.user_id, settings={"awaiting": None, "one_next": None}
-    )
-    await _reply(update, t(lang, "cancelled" if pending else "nothing_to_cancel"))
+    sellers, user_id = context.state.services.sellers, context.seller.user_id
+    waited = await sellers.stop_waiting(user_id)
+    armed = await sellers.take_one_item(user_id)
+    await _reply(update, t(context.lang, "cancelled" if waited or armed else "nothing_to_cancel"))
 
 
-async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown(update: Update, context: BotContext) -> None:
     """Answer a command the bot does not have."""
-    await _reply(update, t(await state_of(context).lang(update), "unknown_command"))
+    await _reply(update, t(context.lang, "unknown_command"))
 
 
-async def regenerate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def regenerate(update: Update, context: BotContext) -> None:
     """Analyse a draft's photos again with the seller's hint: /regen 12 Zara, taille M."""
-    state = state_of(context)
+    state, lang, user_id = context.state, context.lang, context.seller.user_id
     message = update.effective_message
     assert message is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
     args = context.args or []
     if not args or not args[0].lstrip("#").isdigit():
         await _reply(update, t(lang, "usage_regen"))
@@ -234,7 +204,7 @@ async def regenerate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     draft_id = int(args[0].lstrip("#"))
     hint = " ".join(args[1:]).strip() or None
     await _reply(update, t(lang, "regenerating"))
-    draft = await state.editor.regenerate(user.user_id, draft_id, hint)
+    draft = await state.services.editor.regenerate(user_id, draft_id, hint)
     if draft.card_chat_id is None:
         await state.sender.send_card(message.chat_id, draft, lang)
     else:

@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 from telegram import CallbackQuery, ForceReply, Update
-from telegram.ext import ContextTypes
 
 from bot import cards
+from bot.context import BotContext
 from bot.handlers.errors import friendly
-from bot.state import BotState, state_of
+from bot.state import BotState
 from bot.texts import t
-from core.editing import ApproveOutcome, Change, format_value
-from core.models import Condition, Draft
+from core.drafts.editing import ApproveOutcome, Change
+from core.drafts.models import Draft
+from core.drafts.parsing import format_value
+from core.models import Condition
+from core.sellers.models import AwaitKind
 
 log = logging.getLogger(__name__)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """Route a card button to its action, after checking who owns the draft."""
-    state = state_of(context)
+    state = context.state
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    lang = await state.lang(update)
+    lang = context.lang
     callback = cards.decode(query.data)
     if callback is None:
         await query.answer(t(lang, "old_button"), show_alert=True)
         return
-    draft = await state.services.store.get_draft(callback.target)
+    draft = await state.services.drafts.find(callback.target)
     if draft is None:
         await query.answer(t(lang, "draft_gone"), show_alert=True)
         return
@@ -44,7 +48,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _approve(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
     """Approve, or first ask for what is still to confirm, or say what is missing."""
     assert draft.id is not None
-    result = await state.editor.approve(draft.user_id, draft.id)
+    result = await state.services.editor.approve(draft.user_id, draft.id)
     if result.outcome is ApproveOutcome.APPROVED:
         await state.sender.refresh_card(result.draft, lang)
         await query.answer(t(lang, "approved"))
@@ -75,7 +79,7 @@ async def _confirm(
 ) -> None:
     """Take a one-tap confirmation from the approve flow, then carry on approving."""
     assert draft.id is not None
-    updated, change = await state.editor.confirm(draft.user_id, draft.id, field, value)
+    updated, change = await state.services.editor.confirm(draft.user_id, draft.id, field, value)
     await state.sender.refresh_card(updated, lang, note=change_line(change, lang))
     await _approve(state, query, updated, "", lang)
 
@@ -138,9 +142,12 @@ async def _field(
     prompt = await state.sender.text(
         chat_id, question, reply_markup=ForceReply(input_field_placeholder=current[:64] or None)
     )
-    await state.services.store.update_user(
+    await state.services.sellers.await_answer(
         draft.user_id,
-        settings={"awaiting": {"draft": draft.id, "field": field, "prompt": prompt.message_id}},
+        AwaitKind.FIELD,
+        draft_id=draft.id,
+        field=field,
+        prompt_message_id=prompt.message_id,
     )
     await query.answer()
 
@@ -149,7 +156,7 @@ async def _set_condition(
     state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
 ) -> None:
     assert draft.id is not None
-    updated, change = await state.editor.set_field(
+    updated, change = await state.services.editor.set_field(
         draft.user_id, draft.id, "condition", Condition(arg)
     )
     await state.sender.refresh_card(updated, lang, note=change_line(change, lang))
@@ -160,7 +167,9 @@ async def _set_category(
     state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
 ) -> None:
     assert draft.id is not None
-    updated, change = await state.editor.set_field(draft.user_id, draft.id, "category", arg)
+    updated, change = await state.services.editor.set_field(
+        draft.user_id, draft.id, "category", arg
+    )
     await state.sender.refresh_card(updated, lang, note=change_line(change, lang))
     await query.answer(t(lang, "edited"))
 
@@ -169,7 +178,7 @@ async def _set_cover(
     state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
 ) -> None:
     assert draft.id is not None
-    updated = await state.editor.set_cover(draft.user_id, draft.id, int(arg))
+    updated = await state.services.editor.set_cover(draft.user_id, draft.id, int(arg))
     await state.sender.refresh_card(updated, lang, new_cover=True)
     await query.answer(t(lang, "cover_set"))
 
@@ -186,7 +195,7 @@ async def _regenerate(
 
     async def run() -> None:
         try:
-            updated = await state.editor.regenerate(user_id, draft_id)
+            updated = await state.services.editor.regenerate(user_id, draft_id)
         except Exception as exc:  # the card stays as it was; say why in the chat
             key = friendly(exc)
             if key is None:
@@ -208,14 +217,14 @@ async def _delete_ask(
 
 async def _delete(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
     assert draft.id is not None
-    await state.editor.delete(draft.user_id, draft.id)
+    await state.services.editor.delete(draft.user_id, draft.id)
     await query.edit_message_caption(t(lang, "card_deleted"), reply_markup=None)
     await query.answer(t(lang, "deleted"))
 
 
 async def _undo(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
     assert draft.id is not None
-    updated = await state.editor.undo_approve(draft.user_id, draft.id)
+    updated = await state.services.editor.undo_approve(draft.user_id, draft.id)
     await state.sender.refresh_card(updated, lang)
     await query.answer(t(lang, "undone"))
 
@@ -226,7 +235,7 @@ async def _retry_publish(
     """Put a draft whose publishing failed back in the queue."""
     assert draft.id is not None
     await state.queue.retry(draft.user_id, draft.id)
-    updated = await state.services.store.get_draft(draft.id)
+    updated = await state.services.drafts.get(draft.user_id, draft.id)
     if updated is not None:
         await state.sender.refresh_card(updated, lang)
     await query.answer(t(lang, "approved"))
@@ -263,12 +272,12 @@ _ACTIONS = {
 }
 
 
-async def on_batch_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_batch_button(update: Update, context: BotContext) -> None:
     """Retry a batch whose analysis failed."""
-    state = state_of(context)
+    state = context.state
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    lang = await state.lang(update)
+    lang = context.lang
     callback = cards.decode(query.data)
     if callback is None or callback.action != "retry":
         await query.answer(t(lang, "old_button"), show_alert=True)
@@ -279,22 +288,21 @@ async def on_batch_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer(t(lang, "regenerating"))
 
 
-async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unknown_button(update: Update, context: BotContext) -> None:
     """Answer a press on a button this version does not know (e.g. from an old card)."""
-    state = state_of(context)
     query = update.callback_query
     assert query is not None
-    await query.answer(t(await state.lang(update), "old_button"), show_alert=True)
+    await query.answer(t(context.lang, "old_button"), show_alert=True)
 
 
 def change_line(change: Change, lang: str) -> str:
-    """Return "Price: 30 EUR -> 25 EUR" for the seller."""
+    """Return "Price: 30 EUR -> 25 EUR" for the seller, as HTML (the values are escaped)."""
     return t(
         lang,
         "field_updated",
         field=t(lang, f"field_{change.field}"),
-        before=display_value(change.field, change.before, lang) or "-",
-        after=display_value(change.field, change.after, lang) or "-",
+        before=html.escape(display_value(change.field, change.before, lang) or "-"),
+        after=html.escape(display_value(change.field, change.after, lang) or "-"),
     )
 
 

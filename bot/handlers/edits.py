@@ -2,46 +2,57 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import cards
+from bot.context import BotContext
 from bot.handlers.drafts import change_line
 from bot.handlers.session import take_cookies
-from bot.state import state_of
 from bot.texts import t
-from core.editing import search_categories
+from core.catalog import search_categories
+from core.sellers.models import AwaitKind
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: BotContext) -> None:
     """Apply a field value, a free-text edit of the card replied to, or give a hint."""
-    state = state_of(context)
+    state = context.state
+    services = state.services
     message = update.effective_message
     assert message is not None and message.text is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
-    store = state.services.store
-    awaiting = user.settings.get("awaiting")
+    seller, lang = context.seller, context.lang
+    awaiting = await services.sellers.awaited(seller.user_id)
     replied = message.reply_to_message
-    if awaiting and awaiting.get("connect"):
-        await take_cookies(state, message, user.user_id, lang, message.text)
+    if awaiting and awaiting.kind is AwaitKind.COOKIES:
+        await take_cookies(state, message, seller.user_id, lang, message.text)
         return
-    if awaiting and (replied is None or replied.message_id == awaiting.get("prompt")):
-        draft_id, field = int(awaiting["draft"]), str(awaiting["field"])
+    if (
+        awaiting
+        and awaiting.kind is AwaitKind.FIELD
+        and awaiting.draft_id is not None
+        and awaiting.field is not None
+        and (replied is None or replied.message_id == awaiting.prompt_message_id)
+    ):
+        draft_id, field = awaiting.draft_id, awaiting.field
         if field == "category":
-            matches = search_categories(message.text, user.language)
+            matches = search_categories(message.text, seller.language)
             if not matches:
-                await message.reply_text(t(lang, "no_category_match", query=message.text))
+                await message.reply_text(
+                    t(lang, "no_category_match", query=html.escape(message.text))
+                )
                 return
-            await store.update_user(user.user_id, settings={"awaiting": None})
+            await services.sellers.stop_waiting(seller.user_id, AwaitKind.FIELD)
             await message.reply_text(
                 t(lang, "pick_category"),
                 reply_markup=cards.category_keyboard(draft_id, lang, matches),
             )
             return
         # A refused value keeps the question open, so the seller simply types it again.
-        draft, change = await state.editor.set_field(user.user_id, draft_id, field, message.text)
-        await store.update_user(user.user_id, settings={"awaiting": None})
+        draft, change = await services.editor.set_field(
+            seller.user_id, draft_id, field, message.text
+        )
+        await services.sellers.stop_waiting(seller.user_id, AwaitKind.FIELD)
         note = change_line(change, lang)
         if change.unapproved:
             note += "\n" + t(lang, "edit_needs_reapproval")
@@ -49,10 +60,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(note)
         return
     if replied is not None:
-        card = await store.draft_by_card(message.chat_id, replied.message_id, user.user_id)
+        card = await services.drafts.by_card(message.chat_id, replied.message_id, seller.user_id)
         if card is not None and card.id is not None:
             await context.bot.send_chat_action(message.chat_id, "typing")
-            draft, changes = await state.editor.free_text_edit(user.user_id, card.id, message.text)
+            draft, changes = await services.editor.free_text_edit(
+                seller.user_id, card.id, message.text
+            )
             lines = [change_line(c, lang) for c in changes]
             if any(c.unapproved for c in changes):
                 lines.append(t(lang, "edit_needs_reapproval"))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from telegram import Document, Message, Update
-from telegram.ext import ContextTypes
 
+from bot.context import BotContext
 from bot.handlers.session import MAX_COOKIE_FILE, take_cookies
 from bot.intake import BOT_API_DOWNLOAD_LIMIT, Incoming
-from bot.state import state_of
+from core.sellers.models import AwaitKind
 
 # Attachments that are never photos, with the text key that names them.
 _NOT_PHOTOS = {
@@ -56,21 +56,22 @@ def classify(message: Message) -> Incoming:
     return incoming
 
 
-async def receive(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive(update: Update, context: BotContext) -> None:
     """Add the attachment to the seller's current batch."""
-    state = state_of(context)
+    state = context.state
     message = update.effective_message
     assert message is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
-    awaiting = user.settings.get("awaiting") or {}
+    seller, lang = context.seller, context.lang
     document = message.document
-    if awaiting.get("connect") and document and _is_cookie_file(document):
-        # The seller sends the cookie-editor export as a file (too long for one message).
-        data = await (await document.get_file()).download_as_bytearray()
-        await take_cookies(state, message, user.user_id, lang, data.decode("utf-8", "replace"))
-        return
-    await state.intake.receive(user, message.chat_id, lang, classify(message))
+    if document and _is_cookie_file(document):
+        awaiting = await state.services.sellers.awaited(seller.user_id)
+        if awaiting and awaiting.kind is AwaitKind.COOKIES:
+            # The seller sends the cookie-editor export as a file (too long for one message).
+            data = await (await document.get_file()).download_as_bytearray()
+            text = data.decode("utf-8", "replace")
+            await take_cookies(state, message, seller.user_id, lang, text)
+            return
+    await state.intake.receive(seller, message.chat_id, lang, classify(message))
 
 
 def _is_cookie_file(document: Document) -> bool:

@@ -7,16 +7,14 @@ import re
 from datetime import datetime, timedelta
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
+from bot.context import BotContext
 from bot.handlers.session import outcome_text
-from bot.state import state_of
 from bot.texts import t
-from core.accounts import NotConnected
-from core.models import DraftStatus
-from core.publishing import ListingInvalid
-from core.vault import SessionUnreadable
+from core.accounts.service import NotConnected
+from core.accounts.vault import SessionUnreadable
+from core.drafts.models import DraftStatus
+from core.marketplace import ListingInvalid
 
 _TIME = re.compile(r"^(?:(\d{1,2})/(\d{1,2})\s+)?(\d{1,2})[:h](\d{2})$")
 
@@ -40,13 +38,11 @@ def parse_when(text: str, now: datetime) -> datetime | None:
     return moment
 
 
-async def dry_run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def dry_run(update: Update, context: BotContext) -> None:
     """Fill Vinted's upload form with a draft, stop before publishing, show the screenshot."""
-    state = state_of(context)
+    state, lang, user_id = context.state, context.lang, context.seller.user_id
     message = update.effective_message
     assert message is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
     args = context.args or []
     if len(args) != 1 or not args[0].lstrip("#").isdigit():
         await message.reply_text(t(lang, "usage_dryrun"))
@@ -54,7 +50,7 @@ async def dry_run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     draft_id = int(args[0].lstrip("#"))
     progress = await message.reply_text(t(lang, "dryrun_running", id=draft_id))
     try:
-        result = await state.services.accounts.dry_run(user.user_id, draft_id)
+        result = await state.services.accounts.dry_run(user_id, draft_id)
     except NotConnected:
         await progress.edit_text(t(lang, "not_connected"))
         return
@@ -82,37 +78,34 @@ async def dry_run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(caption)
 
 
-async def publish_at(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def publish_at(update: Update, context: BotContext) -> None:
     """Set (or clear, with "-") the earliest time one approved draft is published."""
-    state = state_of(context)
+    state, lang, user_id = context.state, context.lang, context.seller.user_id
     message = update.effective_message
     assert message is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
     args = context.args or []
     if len(args) < 2 or not args[0].lstrip("#").isdigit():
         await message.reply_text(t(lang, "usage_at"))
         return
     draft_id = int(args[0].lstrip("#"))
-    draft = await state.services.store.get_draft(draft_id, user_id=user.user_id)
+    draft = await state.services.drafts.get(user_id, draft_id)
     if draft is None:
         await message.reply_text(t(lang, "draft_gone"))
         return
-    if draft.status not in (DraftStatus.APPROVED, DraftStatus.QUEUED):
+    if draft.status is not DraftStatus.APPROVED:
         await message.reply_text(t(lang, "at_not_queued", id=draft_id))
         return
-    zone = (await state.queue.rules(user.user_id)).timezone
+    zone = (await state.queue.rules(user_id)).timezone
     text = " ".join(args[1:])
     if text.strip() == "-":
-        await state.queue.schedule(user.user_id, draft_id, None)
+        await state.queue.schedule(user_id, draft_id, None)
         await message.reply_text(t(lang, "at_cleared", id=draft_id))
         return
     when = parse_when(text, datetime.now(zone))
     if when is None:
         await message.reply_text(t(lang, "usage_at"))
         return
-    await state.queue.schedule(user.user_id, draft_id, when)
+    await state.queue.schedule(user_id, draft_id, when)
     await message.reply_text(
-        t(lang, "at_set", id=draft_id, when=html.escape(when.strftime("%d/%m %H:%M"))),
-        parse_mode=ParseMode.HTML,
+        t(lang, "at_set", id=draft_id, when=html.escape(when.strftime("%d/%m %H:%M")))
     )

@@ -9,37 +9,35 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.state import BotState, state_of
+from bot.context import BotContext
+from bot.state import BotState
 from bot.texts import t
-from core.accounts import Connected, NotConnected
-from core.publishing import QueueView
-from core.vault import CookieFormatError, SessionUnreadable
+from core.accounts.cookies import CookieFormatError
+from core.accounts.service import Connected, NotConnected
+from core.accounts.vault import SessionUnreadable
+from core.publishing.views import QueueView
+from core.sellers.models import AwaitKind
 
 log = logging.getLogger(__name__)
 
 MAX_COOKIE_FILE = 256 * 1024
 
 
-async def connect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def connect(update: Update, context: BotContext) -> None:
     """Explain how to copy the cookies, or take them from `/connect <cookies>`."""
-    state = state_of(context)
+    state, lang, user_id = context.state, context.lang, context.seller.user_id
     message = update.effective_message
     assert message is not None and message.text is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
     pasted = message.text.partition(" ")[2].strip()
     if pasted:
-        await take_cookies(state, message, user.user_id, lang, pasted)
+        await take_cookies(state, message, user_id, lang, pasted)
         return
-    await state.services.store.update_user(user.user_id, settings={"awaiting": {"connect": 1}})
+    await state.services.sellers.await_answer(user_id, AwaitKind.COOKIES)
     await message.reply_text(
         t(lang, "connect_help", site=html.escape(state.settings.vinted_base_url)),
-        parse_mode=ParseMode.HTML,
         disable_web_page_preview=True,
     )
 
@@ -51,23 +49,21 @@ async def take_cookies(
     with contextlib.suppress(TelegramError):  # the cookies must not stay in the chat
         await message.delete()
     chat_id = message.chat_id
-    await state.services.store.update_user(user_id, settings={"awaiting": None})
+    sellers = state.services.sellers
+    await sellers.stop_waiting(user_id, AwaitKind.COOKIES)
     progress = await state.sender.text(
         chat_id, t(lang, "connect_checking") + "\n" + t(lang, "connect_deleted_note")
     )
     try:
         result = await state.services.accounts.connect(user_id, pasted)
     except CookieFormatError as exc:
-        await state.services.store.update_user(user_id, settings={"awaiting": {"connect": 1}})
+        await sellers.await_answer(user_id, AwaitKind.COOKIES)
         key = f"cookies_{exc.reason}"
         await progress.edit_text(t(lang, key, site=html.escape(state.settings.vinted_base_url)))
         return
     if isinstance(result, Connected):
         await state.queue.resume(user_id)
-        await progress.edit_text(
-            t(lang, "connect_ok", username=html.escape(result.username)),
-            parse_mode=ParseMode.HTML,
-        )
+        await progress.edit_text(t(lang, "connect_ok", username=html.escape(result.username)))
         return
     await progress.edit_text(outcome_text(result.kind, lang, getattr(result, "step", "")))
 
@@ -80,29 +76,25 @@ def outcome_text(kind: str, lang: str, step: str = "") -> str:
         return t(lang, "vinted_network")
 
 
-async def disconnect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def disconnect(update: Update, context: BotContext) -> None:
     """Forget the seller's Vinted session."""
-    state = state_of(context)
     message = update.effective_message
     assert message is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
-    removed = await state.services.accounts.disconnect(user.user_id)
+    removed = await context.state.services.accounts.disconnect(context.seller.user_id)
+    lang = context.lang
     await message.reply_text(t(lang, "disconnected" if removed else "not_connected"))
 
 
-async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def status(update: Update, context: BotContext) -> None:
     """Show the Vinted session (username, last check, last publish) and the queue."""
-    state = state_of(context)
+    state, lang, user_id = context.state, context.lang, context.seller.user_id
     message = update.effective_message
     assert message is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
-    info = await state.services.sessions.info(user.user_id)
+    info = await state.services.sessions.info(user_id)
     if info is None:
         await message.reply_text(t(lang, "not_connected"))
         return
-    view = await state.queue.queue_view(user.user_id)
+    view = await state.queue.queue_view(user_id)
     zone = ZoneInfo(view.timezone)
     text = t(
         lang,
@@ -116,7 +108,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         cap=view.daily_cap,
         next=next_text(view, zone, lang),
     )
-    await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await message.reply_text(text)
 
 
 def when_text(moment: datetime | None, zone: ZoneInfo, lang: str) -> str:
@@ -136,16 +128,14 @@ def next_text(view: QueueView, zone: ZoneInfo, lang: str) -> str:
     return view.next_at.astimezone(zone).strftime("%d/%m %H:%M")
 
 
-async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def check(update: Update, context: BotContext) -> None:
     """Check that Vinted's upload page still has everything the publisher needs."""
-    state = state_of(context)
+    lang = context.lang
     message = update.effective_message
     assert message is not None
-    user = await state.user(update)
-    lang = await state.lang(update)
     progress = await message.reply_text(t(lang, "check_running"))
     try:
-        report = await state.services.accounts.check_page(user.user_id)
+        report = await context.state.services.accounts.check_page(context.seller.user_id)
     except NotConnected:
         await progress.edit_text(t(lang, "not_connected"))
         return
@@ -162,24 +152,23 @@ async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-async def on_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_resume(update: Update, context: BotContext) -> None:
     """Lift the pause on the seller's publishing queue."""
-    state = state_of(context)
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    lang = await state.lang(update)
-    await state.queue.resume(update.effective_user.id)
+    lang = context.lang
+    await context.state.queue.resume(update.effective_user.id)
     await query.answer(t(lang, "resumed"))
     with contextlib.suppress(TelegramError):
         await query.edit_message_reply_markup(None)
 
 
-async def daily_check(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def daily_check(context: BotContext) -> None:
     """Check the upload page once a day for each connected seller; tell them if it changed."""
-    state = state_of(context)
-    for user_id in await state.services.store.vinted_session_users():
-        user = await state.services.store.get_user(user_id)
-        lang = (user.ui_language if user else None) or "en"
+    state = context.state
+    for user_id in await state.services.sessions.connected_users():
+        seller = await state.services.sellers.get(user_id)
+        lang = (seller.ui_language if seller else None) or "en"
         try:
             report = await state.services.accounts.check_page(user_id)
         except (NotConnected, SessionUnreadable):

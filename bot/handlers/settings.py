@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
 from bot import cards
-from bot.state import state_of
-from bot.texts import t
+from bot.context import BotContext
+from bot.texts import LANGUAGES, t
 from core.models import GroupingMode
-from core.store import User
+from core.sellers.models import Seller
+from core.sellers.service import LISTING_LANGUAGES, PUBLISH_MODES, SettingRefused
 
-LISTING_LANGUAGES = ("fr", "en", "de")
-UI_LANGUAGES = ("fr", "en")
-PUBLISH_MODES = ("publish", "draft")
+UI_LANGUAGES = tuple(LANGUAGES)
 
 
-def render(user: User, lang: str, default_mode: str) -> tuple[str, InlineKeyboardMarkup]:
-    grouping = user.settings.get("grouping", GroupingMode.AUTO.value)
-    mode = user.settings.get("publish_mode", default_mode)
+def render(user: Seller, lang: str, default_mode: str) -> tuple[str, InlineKeyboardMarkup]:
+    grouping = user.settings.grouping or GroupingMode.AUTO.value
+    mode = user.settings.publish_mode or default_mode
     text = t(
         lang,
         "settings",
@@ -53,34 +50,34 @@ def render(user: User, lang: str, default_mode: str) -> tuple[str, InlineKeyboar
     return text, InlineKeyboardMarkup(rows)
 
 
-async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show(update: Update, context: BotContext) -> None:
     """Show the seller's settings with buttons to change them."""
-    state = state_of(context)
     message = update.effective_message
     assert message is not None
-    text, markup = render(
-        await state.user(update), await state.lang(update), state.settings.publish_mode
-    )
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    text, markup = render(context.seller, context.lang, context.state.settings.publish_mode)
+    await message.reply_text(text, reply_markup=markup)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """Change one setting and show the settings again."""
-    state = state_of(context)
+    state = context.state
     query = update.callback_query
     assert query is not None and query.data is not None
-    user = await state.user(update)
+    seller = context.seller
     callback = cards.decode(query.data)
-    store = state.services.store
-    if callback is not None and callback.action == "ll" and callback.arg in LISTING_LANGUAGES:
-        user = await store.update_user(user.user_id, language=callback.arg)
-    elif callback is not None and callback.action == "ul" and callback.arg in UI_LANGUAGES:
-        user = await store.update_user(user.user_id, ui_language=callback.arg)
-    elif callback is not None and callback.action == "gm" and callback.arg in ("auto", "album"):
-        user = await store.update_user(user.user_id, settings={"grouping": callback.arg})
-    elif callback is not None and callback.action == "pm" and callback.arg in PUBLISH_MODES:
-        user = await store.update_user(user.user_id, settings={"publish_mode": callback.arg})
-    lang = user.ui_language or "en"
-    text, markup = render(user, lang, state.settings.publish_mode)
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    sellers = state.services.sellers
+    try:
+        if callback is not None and callback.action == "ll":
+            seller = await sellers.set_listing_language(seller.user_id, callback.arg)
+        elif callback is not None and callback.action == "ul" and callback.arg in UI_LANGUAGES:
+            seller = await sellers.set_ui_language(seller.user_id, callback.arg)
+        elif callback is not None and callback.action == "gm":
+            seller = await sellers.set_grouping(seller.user_id, callback.arg)
+        elif callback is not None and callback.action == "pm":
+            seller = await sellers.set_publish_mode(seller.user_id, callback.arg)
+    except SettingRefused:
+        pass  # a button of an older version: show the settings as they are
+    lang = seller.ui_language or "en"
+    text, markup = render(seller, lang, state.settings.publish_mode)
+    await query.edit_message_text(text, reply_markup=markup)
     await query.answer(t(lang, "settings_saved"))

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
 from core.catalog import category_ids
-from core.models import Condition, Listing, Price
+from core.drafts.models import Listing
+from core.models import Condition, Price
 
 MAX_COLOURS = 2
 MAX_HASHTAGS = 5

@@ -41,7 +41,8 @@ from core.analysis.schemas import (
     strict_schema,
 )
 from core.analysis.tokens import Detail
-from core.models import Listing, Usage
+from core.drafts.models import Listing
+from core.models import Usage
 
 log = logging.getLogger(__name__)
 

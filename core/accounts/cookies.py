@@ -1,52 +1,19 @@
-"""Encrypted Vinted sessions: parse the cookies a seller pastes, seal them, keep them rotated.
-
-Key derivation: HKDF-SHA256 (RFC 5869) from `Settings.secret_key_bytes()`, with a fresh random
-16-byte salt per sealed blob and an info string naming the purpose. HKDF rather than scrypt
-because the secret is a key, not a password: by default it is 48 random bytes the bot creates
-once (`DATA_DIR/secret.key`), and a slow KDF would only add cost to every publish. The per-blob
-salt gives every blob its own Fernet key, so blobs never share a key even under one secret.
-An operator who sets SECRET_KEY by hand should use a long random value: HKDF does not stretch a
-weak password.
-
-Blob format (version 1): one version byte, the 16-byte salt, then the Fernet token in binary
-(base64-decoded), so every byte after the salt is covered by Fernet's HMAC.
-"""
+"""The cookies a seller pastes: a Cookie header or a cookie-editor JSON export, read safely."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import binascii
 import ipaddress
 import json
 import logging
-import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from core.config import Settings
-from core.store import Store, VintedSession
-
 log = logging.getLogger(__name__)
 
 LOGIN_COOKIES = ("access_token_web", "refresh_token_web")
-
-SESSION_ACTIVE = "active"
-SESSION_UNKNOWN = "unknown"
-SESSION_EXPIRED = "expired"
-
-BLOB_VERSION = 1
-SALT_BYTES = 16
-HKDF_INFO = b"vinted-lister-bot/vinted-session-cookies/v1"
-# version + salt + the shortest Fernet token (version, time, IV, one AES block, HMAC).
-_MIN_BLOB = 1 + SALT_BYTES + 1 + 8 + 16 + 16 + 32
 
 CookieProblem = Literal["empty", "unrecognised", "bad_json", "wrong_site", "no_login_cookie"]
 
@@ -97,16 +64,6 @@ class CookieFormatError(ValueError):
         self.detail = detail
         problem = _PROBLEM_TEXT[reason] + (f" ({detail})" if detail else "")
         super().__init__(f"{problem}. Expected {' or '.join(expected)}.")
-
-
-class SessionUnreadable(Exception):
-    """The stored session cannot be decrypted or read; the seller has to connect again."""
-
-    MESSAGE = "session unreadable, please /connect again"
-
-    def __init__(self, reason: str = "unreadable") -> None:
-        super().__init__(self.MESSAGE)
-        self.reason = reason
 
 
 class Cookie(dict[str, Any]):
@@ -337,151 +294,3 @@ def merge_rotated(
     for cookie in new:
         merged[_key(cookie)] = Cookie(cookie)
     return list(merged.values())
-
-
-# ---- encryption at rest -------------------------------------------------------------------
-
-
-class Vault:
-    """Seal cookie lists into versioned blobs and open them again under the bot's secret."""
-
-    def __init__(self, secret: bytes) -> None:
-        if not secret:
-            raise ValueError("the vault needs a non-empty secret")
-        self._secret = secret
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Vault:
-        """Build the vault from SECRET_KEY, or the key file the settings create once."""
-        return cls(settings.secret_key_bytes())
-
-    def __repr__(self) -> str:
-        return "Vault(<secret hidden>)"
-
-    def seal(self, cookies: Iterable[Mapping[str, Any]]) -> bytes:
-        """Encrypt the cookies into a blob for the database."""
-        payload = json.dumps([dict(c) for c in cookies], separators=(",", ":")).encode()
-        salt = os.urandom(SALT_BYTES)
-        token = self._fernet(salt).encrypt(payload)
-        return bytes([BLOB_VERSION]) + salt + base64.urlsafe_b64decode(token)
-
-    def open(self, blob: bytes) -> list[Cookie]:
-        """Decrypt a blob; raise SessionUnreadable if it is not ours or was damaged."""
-        if len(blob) < _MIN_BLOB:
-            raise SessionUnreadable("truncated")
-        if blob[0] != BLOB_VERSION:
-            raise SessionUnreadable("unknown_version")
-        salt, token = blob[1 : 1 + SALT_BYTES], blob[1 + SALT_BYTES :]
-        try:
-            payload = self._fernet(salt).decrypt(base64.urlsafe_b64encode(token))
-        except (InvalidToken, binascii.Error, ValueError):
-            # Wrong key and tampering look the same to an HMAC, on purpose.
-            raise SessionUnreadable("wrong_key_or_tampered") from None
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            raise SessionUnreadable("bad_payload") from None
-        if not isinstance(data, list) or not all(
-            isinstance(c, dict) and isinstance(c.get("name"), str) for c in data
-        ):
-            raise SessionUnreadable("bad_payload")
-        return [Cookie(c) for c in data]
-
-    def _fernet(self, salt: bytes) -> Fernet:
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=HKDF_INFO).derive(
-            self._secret
-        )
-        return Fernet(base64.urlsafe_b64encode(key))
-
-
-# ---- the service over the store -----------------------------------------------------------
-
-
-class SessionVault:
-    """Keep each seller's Vinted session encrypted in the store, and its rotations saved."""
-
-    def __init__(
-        self, store: Store, vault: Vault, *, clock: Callable[[], datetime] | None = None
-    ) -> None:
-        self.store = store
-        self.vault = vault
-        self._now = clock or (lambda: datetime.now(UTC))
-        # Saves are read-modify-write: without it a rotation could undo a concurrent one.
-        self._lock = asyncio.Lock()
-
-    def __repr__(self) -> str:
-        return "SessionVault(<cookies hidden>)"
-
-    async def save(
-        self,
-        user_id: int,
-        cookies: Iterable[Mapping[str, Any]],
-        *,
-        username: str | None,
-        vinted_user_id: int | None = None,
-    ) -> VintedSession:
-        """Store a freshly connected session; a known username means it was seen logged in."""
-        cookies = list(cookies)
-        async with self._lock:
-            previous = await self.store.get_vinted_session(user_id)
-            if vinted_user_id is None and previous and previous.username == username:
-                vinted_user_id = previous.vinted_user_id
-            session = VintedSession(
-                user_id=user_id,
-                encrypted=self.vault.seal(cookies),
-                username=username,
-                checked_at=self._now() if username else None,
-                # Kept across reconnections, so a new session does not reset the pacing.
-                last_publish_at=previous.last_publish_at if previous else None,
-                status=SESSION_ACTIVE if username else SESSION_UNKNOWN,
-                vinted_user_id=vinted_user_id,
-            )
-            await self.store.put_vinted_session(session)
-        log.info("saved the Vinted session of user %s (%d cookies)", user_id, len(cookies))
-        return _without_blob(session)
-
-    async def load(self, user_id: int) -> list[Cookie] | None:
-        """Return the seller's cookies, None if never connected; raise SessionUnreadable."""
-        session = await self.store.get_vinted_session(user_id)
-        if session is None:
-            return None
-        try:
-            return self.vault.open(session.encrypted)
-        except SessionUnreadable as exc:
-            log.warning("the Vinted session of user %s is unreadable: %s", user_id, exc.reason)
-            raise
-
-    async def update_cookies(self, user_id: int, cookies: Iterable[Mapping[str, Any]]) -> bool:
-        """Save the cookies a browser came back with; False if the seller disconnected."""
-        async with self._lock:
-            session = await self.store.get_vinted_session(user_id)
-            if session is None:
-                # Never bring back a session the seller removed while a publish was running.
-                return False
-            merged = merge_rotated(self.vault.open(session.encrypted), cookies)
-            # Only the cookies column: the queue may stamp last_publish_at meanwhile.
-            return await self.store.set_vinted_cookies(user_id, self.vault.seal(merged))
-
-    async def set_status(self, user_id: int, status: str) -> bool:
-        """Record what a check of the session found (active, expired...); False if none."""
-        async with self._lock:
-            session = await self.store.get_vinted_session(user_id)
-            if session is None:
-                return False
-            update = {"status": status, "checked_at": self._now()}
-            await self.store.put_vinted_session(session.model_copy(update=update))
-        return True
-
-    async def delete(self, user_id: int) -> bool:
-        """Forget the seller's session; True if there was one."""
-        async with self._lock:
-            return await self.store.delete_vinted_session(user_id)
-
-    async def info(self, user_id: int) -> VintedSession | None:
-        """Return what is known about the session, without its encrypted cookies."""
-        session = await self.store.get_vinted_session(user_id)
-        return None if session is None else _without_blob(session)
-
-
-def _without_blob(session: VintedSession) -> VintedSession:
-    return session.model_copy(update={"encrypted": b""})

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from core.catalog import get_category
-from core.models import Draft
-from core.store import Store
+from core.drafts.fields import BY_NAME, EXPORTED_FIELDS
+from core.drafts.models import Draft
+from core.drafts.repository import DraftRepository
+from core.intake.repository import BatchRepository
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +32,14 @@ EXPORT_FORMAT = 1
 CSV_COLUMNS = (
     "id",
     "status",
-    "title",
-    "price_target",
-    "price_min",
-    "price_max",
-    "brand",
-    "category",
-    "size",
-    "condition",
-    "colours",
-    "material",
-    "hashtags",
+    *(
+        column
+        for name in EXPORTED_FIELDS
+        for column in (("price_target", "price_min", "price_max") if name == "price" else (name,))
+    ),
     "ready",
     "missing",
-    "vinted_url",
+    "url",
     "created",
 )
 _PAGE = 200
@@ -82,27 +78,34 @@ def export_filename(now: datetime) -> str:
     return f"vinted-drafts-{now:%Y-%m-%d-%H%M}.zip"
 
 
-async def export_user(
-    store: Store, data_dir: Path, user_id: int, *, now: datetime | None = None
-) -> bytes:
+@dataclass(frozen=True)
+class Exporter:
+    """Read a seller's drafts and photos for an export."""
+
+    drafts: DraftRepository
+    photos: BatchRepository
+    data_dir: Path
+
+
+async def export_user(exporter: Exporter, user_id: int, *, now: datetime | None = None) -> bytes:
     """Return the ZIP of the seller's drafts (drafts.json, drafts.csv) and their photos."""
-    content = await _collect(store, data_dir, user_id, now)
+    content = await _collect(exporter, user_id, now)
     return await asyncio.to_thread(_zip_bytes, content)
 
 
 async def write_export(
-    store: Store, data_dir: Path, user_id: int, target: Path, *, now: datetime | None = None
+    exporter: Exporter, user_id: int, target: Path, *, now: datetime | None = None
 ) -> ExportSummary:
     """Write the same ZIP as export_user to a file, without holding it in memory."""
-    content = await _collect(store, data_dir, user_id, now)
+    content = await _collect(exporter, user_id, now)
     return await asyncio.to_thread(_zip_file, content, target)
 
 
-async def _collect(store: Store, data_dir: Path, user_id: int, now: datetime | None) -> _Content:
+async def _collect(exporter: Exporter, user_id: int, now: datetime | None) -> _Content:
     """Read every draft of the seller, oldest first, and the paths of its photos."""
     drafts: list[Draft] = []
     while True:
-        page = await store.list_drafts(user_id, limit=_PAGE, offset=len(drafts))
+        page = await exporter.drafts.page(user_id, limit=_PAGE, offset=len(drafts))
         drafts.extend(page)
         if len(page) < _PAGE:
             break
@@ -111,9 +114,9 @@ async def _collect(store: Store, data_dir: Path, user_id: int, now: datetime | N
     paths: dict[int, list[str]] = {}
     for draft in drafts:
         assert draft.id is not None
-        photos = await store.get_photos(draft.photo_ids, user_id=user_id)
+        photos = await exporter.photos.get_photos(draft.photo_ids, user_id=user_id)
         paths[draft.id] = [photo.path for photo in photos]
-    return _Content(data_dir, drafts, paths, now or datetime.now(UTC))
+    return _Content(exporter.data_dir, drafts, paths, now or datetime.now(UTC))
 
 
 def _locate(content: _Content) -> dict[int, list[_PhotoFile]]:
@@ -213,31 +216,37 @@ def _drafts_csv(drafts: list[Draft]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for draft in drafts:
-        category = get_category(draft.category)
-        price = draft.price
-        writer.writerow(
+        row: list[object] = [draft.id, draft.status.value]
+        for name in EXPORTED_FIELDS:
+            row.extend(_csv_values(draft, name))
+        publication = draft.publication
+        row.extend(
             [
-                draft.id,
-                draft.status.value,
-                _cell(draft.title),
-                "" if price is None else price.target,
-                "" if price is None else price.min,
-                "" if price is None else price.max,
-                _cell(draft.brand or ""),
-                _cell(category.label("fr") if category else draft.category),
-                _cell(draft.size),
-                draft.condition.value if draft.condition else "",
-                _cell(", ".join(draft.colours)),
-                _cell(draft.material or ""),
-                _cell(" ".join(draft.hashtags)),
                 "yes" if draft.publish_ready else "no",
                 ", ".join(draft.missing),
-                draft.vinted_url or "",
+                (publication.url or "") if publication else "",
                 draft.created_at.isoformat() if draft.created_at else "",
             ]
         )
+        writer.writerow(row)
     # The BOM makes spreadsheet programs read the accents as UTF-8.
     return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_values(draft: Draft, name: str) -> list[object]:
+    """Return a field's CSV cells: a price gives three, a list is joined, text is quoted."""
+    value = getattr(draft, name)
+    kind = BY_NAME[name].kind
+    if kind == "price":
+        return ["", "", ""] if value is None else [value.target, value.min, value.max]
+    if name == "category":
+        category = get_category(draft.category)
+        return [_cell(category.label("fr") if category else draft.category)]
+    if kind == "condition":
+        return [value.value if value else ""]
+    if kind == "list":
+        return [_cell({"hashtags": " ", "defects": "; "}.get(name, ", ").join(value))]
+    return [_cell(value or "")]
 
 
 def _cell(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,56 +16,32 @@ from core.analysis import (
     VisionImage,
     to_listing,
 )
-from core.images import ImageLimits, is_same_photo, process_image_async
-from core.models import (
-    Batch,
-    BatchStatus,
-    Draft,
-    DraftStatus,
-    GroupingMode,
-    Listing,
-    Photo,
-    Progress,
-    Usage,
-)
+from core.drafts.models import Draft, DraftStatus, Listing, StaleDraft
+from core.drafts.repository import DraftRepository
+from core.images import ImageLimits
+from core.intake.models import Batch, BatchStatus, Photo
+from core.intake.repository import BatchRepository
+from core.models import GroupingMode, Progress, Usage
 from core.pricing import PriceRules, suggest_price
 from core.quality import MarketingPhrases, enforce, find_marketing_phrases
-from core.store import Store
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], Awaitable[None]]
 
 
-class DuplicatePhoto(Exception):
-    """The same photo was already sent in this batch."""
-
-    def __init__(self, filename: str, first_position: int) -> None:
-        super().__init__(f"{filename}: the same photo is already in this batch")
-        self.filename = filename
-        self.first_position = first_position
-
-
-class BatchTooLarge(Exception):
-    """The batch already holds the maximum number of photos."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"a batch holds at most {limit} photos")
-        self.limit = limit
-
-
 @dataclass(frozen=True)
 class DraftingConfig:
     concurrency: int = 4
-    max_batch_photos: int = 500
 
 
 class DraftingService:
-    """Store incoming photos, group them into items and write one checked draft per item."""
+    """Group a batch's photos into items and write one checked draft per item."""
 
     def __init__(
         self,
-        store: Store,
+        batches: BatchRepository,
+        drafts: DraftRepository,
         analyser: VisionAnalyser,
         *,
         data_dir: Path,
@@ -75,7 +50,8 @@ class DraftingService:
         phrases: MarketingPhrases,
         config: DraftingConfig = DraftingConfig(),
     ) -> None:
-        self.store = store
+        self.batches = batches
+        self.drafts = drafts
         self.analyser = analyser
         self.data_dir = data_dir
         self.limits = limits
@@ -84,85 +60,6 @@ class DraftingService:
         self.config = config
         # One limit for every batch of every seller: the AI service sees at most this many calls.
         self._slots = asyncio.Semaphore(config.concurrency)
-        self._batch_locks: dict[int, asyncio.Lock] = {}
-
-    # ---- receiving --------------------------------------------------------------------------
-
-    async def start_batch(
-        self,
-        user_id: int,
-        *,
-        mode: GroupingMode = GroupingMode.AUTO,
-        hint: str | None = None,
-        language: str = "fr",
-        chat_id: int | None = None,
-    ) -> Batch:
-        """Open a new batch that photos are added to."""
-        return await self.store.create_batch(
-            Batch(user_id=user_id, mode=mode, hint=hint, language=language, chat_id=chat_id)
-        )
-
-    async def add_photo(
-        self,
-        batch: Batch,
-        data: bytes,
-        filename: str,
-        *,
-        album_key: str | None = None,
-        telegram_file_id: str | None = None,
-        position: int | None = None,
-    ) -> Photo:
-        """Normalise one photo, write its files and store it in the batch."""
-        assert batch.id is not None
-        processed = await process_image_async(data, filename, self.limits)
-        async with self._lock(batch.id):
-            existing = await self.store.batch_photos(batch.id)
-            if len(existing) >= self.config.max_batch_photos:
-                raise BatchTooLarge(self.config.max_batch_photos)
-            for other in existing:
-                if is_same_photo(other.phash, processed.phash):
-                    raise DuplicatePhoto(filename, other.position)
-            if position is None:
-                position = max((p.position for p in existing), default=-1) + 1
-            rel_dir = Path("photos") / str(batch.user_id) / str(batch.id)
-            stem = f"{position:04d}"
-            path = rel_dir / f"{stem}.jpg"
-            vision_path = rel_dir / f"{stem}.vision.jpg"
-            await asyncio.to_thread(self._write, path, processed.vinted_jpeg)
-            await asyncio.to_thread(self._write, vision_path, processed.vision_jpeg)
-            photo = await self.store.add_photo(
-                Photo(
-                    user_id=batch.user_id,
-                    batch_id=batch.id,
-                    position=position,
-                    album_key=album_key,
-                    source_name=filename,
-                    path=str(path),
-                    vision_path=str(vision_path),
-                    phash=processed.phash,
-                    width=processed.width,
-                    height=processed.height,
-                    telegram_file_id=telegram_file_id,
-                )
-            )
-            await self.store.update_batch(batch.id, photos_total=len(existing) + 1)
-        return photo
-
-    def _write(self, rel: Path, data: bytes) -> None:
-        """Write a file atomically so a crash never leaves half a photo."""
-        target = self.data_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-
-    def _lock(self, batch_id: int) -> asyncio.Lock:
-        return self._batch_locks.setdefault(batch_id, asyncio.Lock())
-
-    async def close_batch(self, batch_id: int) -> Batch:
-        """Mark a batch as fully received, ready for analysis."""
-        self._batch_locks.pop(batch_id, None)
-        return await self.store.update_batch(batch_id, status=BatchStatus.PENDING)
 
     # ---- analysing --------------------------------------------------------------------------
 
@@ -174,11 +71,11 @@ class DraftingService:
         Photos already covered by a draft (from a run interrupted by a restart) are not analysed
         again, so resuming a batch never duplicates its items.
         """
-        batch = await self.store.get_batch(batch_id)
+        batch = await self.batches.get(batch_id)
         if batch is None:
             raise LookupError(f"batch {batch_id} not found")
-        photos = await self.store.batch_photos(batch_id)
-        done_drafts = await self.store.batch_drafts(batch_id)
+        photos = await self.batches.photos(batch_id)
+        done_drafts = await self.drafts.of_batch(batch_id)
         covered = {pid for d in done_drafts for pid in d.photo_ids}
         todo = [p for p in photos if p.id not in covered]
         state = Progress(
@@ -187,7 +84,7 @@ class DraftingService:
             items_found=len(done_drafts),
             drafts_written=len(done_drafts),
         )
-        await self.store.update_batch(
+        await self.batches.update(
             batch_id,
             status=BatchStatus.ANALYSING,
             photos_total=len(photos),
@@ -206,9 +103,7 @@ class DraftingService:
         by_index = {img.index: photo for img, photo in zip(images, todo, strict=True)}
         state.photos_processed = len(photos)
         state.items_found += len(groups)
-        await self.store.update_batch(
-            batch_id, photos_done=len(photos), items_found=state.items_found
-        )
+        await self.batches.update(batch_id, photos_done=len(photos), items_found=state.items_found)
         await _report(progress, state)
 
         # The grouping call's tokens are shared out over the items it found.
@@ -232,7 +127,7 @@ class DraftingService:
             draft = await self._write_draft(draft, group_images, group.label_indices)
             async with lock:
                 state.drafts_written += 1
-                await self.store.update_batch(batch_id, drafts_done=state.drafts_written)
+                await self.batches.update(batch_id, drafts_done=state.drafts_written)
                 await _report(progress, state)
             return draft
 
@@ -240,7 +135,7 @@ class DraftingService:
         return await self._finish(batch_id, [*done_drafts, *new])
 
     async def _finish(self, batch_id: int, drafts: list[Draft]) -> list[Draft]:
-        await self.store.update_batch(
+        await self.batches.update(
             batch_id,
             status=BatchStatus.DONE,
             items_found=len(drafts),
@@ -281,8 +176,10 @@ class DraftingService:
     ) -> Draft:
         """Analyse one item and store its draft; a failure is stored as a failed draft.
 
-        With keep_on_failure the stored draft is left as it was and the error is raised.
+        With keep_on_failure the stored draft is left as it was and the error is raised. An
+        existing draft is written at the version it was read: StaleDraft if it changed since.
         """
+        previous_status = draft.status
         try:
             async with self._slots:
                 out, usage = await self.analyser.draft(
@@ -301,8 +198,11 @@ class DraftingService:
             draft.status, draft.error = DraftStatus.FAILED, reason
             draft.usage = draft.usage + exc.usage
         if draft.id is None:
-            return await self.store.add_draft(draft)
-        return await self.store.save_draft(draft)
+            return await self.drafts.add(draft)
+        written = await self.drafts.write(draft, expect=previous_status, to=draft.status)
+        if written is None:
+            raise StaleDraft(draft.id)
+        return written
 
     async def _checked(self, draft: Draft, listing: Listing, to_confirm: list[str]) -> Draft:
         """Price the listing, run the quality gates, and ask the model once to fix the rest."""
@@ -379,12 +279,14 @@ class DraftingService:
         """Analyse the draft's photos again, optionally with the seller's hint.
 
         A draft that had content keeps it when the AI fails (the error is raised); a failed
-        draft stays failed with the new reason.
+        draft stays failed with the new reason. StaleDraft when the draft changed meanwhile.
         """
-        photos = await self.store.get_photos(draft.photo_ids)
+        photos = await self.batches.get_photos(draft.photo_ids)
         images = [await self._vision_image(p) for p in photos]
         fresh = Draft(
             id=draft.id,
+            version=draft.version,
+            status=draft.status,
             user_id=draft.user_id,
             batch_id=draft.batch_id,
             photo_ids=draft.photo_ids,

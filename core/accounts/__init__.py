@@ -1,0 +1,1 @@
+"""Sellers' marketplace accounts: the cookies they paste, sealed at rest, kept rotated."""

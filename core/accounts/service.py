@@ -1,0 +1,96 @@
+"""A seller's marketplace account: connect with pasted cookies, check it, check the page."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.accounts.cookies import parse_cookies
+from core.accounts.sessions import SessionVault
+from core.drafts.repository import DraftRepository
+from core.intake.repository import BatchRepository
+from core.marketplace import HealthReport, Marketplace, Outcome, PublishResult, SessionInfo
+
+log = logging.getLogger(__name__)
+
+
+class NotConnected(Exception):
+    """The seller has no session stored."""
+
+
+@dataclass(frozen=True)
+class Connected:
+    username: str
+    account_id: int
+
+
+class AccountService:
+    """Connect, check and forget sellers' marketplace sessions."""
+
+    def __init__(
+        self,
+        sessions: SessionVault,
+        marketplace: Marketplace,
+        drafts: DraftRepository,
+        photos: BatchRepository,
+        *,
+        base_url: str,
+        data_dir: Path,
+    ) -> None:
+        self.sessions = sessions
+        self.marketplace = marketplace
+        self.drafts = drafts
+        self.photos = photos
+        self.base_url = base_url
+        self.data_dir = data_dir
+
+    async def connect(self, user_id: int, pasted: str) -> Connected | Outcome:
+        """Read the pasted cookies, check who they sign in, and store them encrypted.
+
+        Raises CookieFormatError when the text is no cookie format we know. Returns the
+        marketplace's outcome (logged out, captcha...) when it does not accept them; nothing
+        is stored then.
+        """
+        cookies = parse_cookies(pasted, self.base_url)
+        found = await self.marketplace.check_session(list(map(dict, cookies)))
+        if not isinstance(found, SessionInfo):
+            log.info("user %s: session refused (%s)", user_id, found.kind)
+            return found
+        await self.sessions.save(
+            user_id, found.cookies, username=found.login, account_id=str(found.user_id)
+        )
+        return Connected(username=found.login, account_id=found.user_id)
+
+    async def check_page(self, user_id: int) -> HealthReport:
+        """Open the upload page with the seller's session and check everything we need."""
+        cookies = await self.sessions.load(user_id)  # raises SessionUnreadable
+        if cookies is None:
+            raise NotConnected()
+        report = await self.marketplace.health_check(list(map(dict, cookies)))
+        if report.cookies:
+            await self.sessions.update_cookies(user_id, report.cookies)
+        if report.missing:
+            log.warning("the upload page changed: missing %s", ", ".join(report.missing))
+        return report
+
+    async def dry_run(self, user_id: int, draft_id: int) -> PublishResult | None:
+        """Fill the form with the draft and stop before publishing; None if no such draft.
+
+        Raises NotConnected, SessionUnreadable, or ListingInvalid when a field is missing.
+        """
+        draft = await self.drafts.get(draft_id, user_id=user_id)
+        if draft is None:
+            return None
+        cookies = await self.sessions.load(user_id)
+        if cookies is None:
+            raise NotConnected()
+        photos = await self.photos.get_photos(draft.photo_ids, user_id)
+        form = self.marketplace.form_for(draft, photos, self.data_dir)
+        result = await self.marketplace.publish(list(map(dict, cookies)), form, mode="dry_run")
+        if result.cookies:
+            await self.sessions.update_cookies(user_id, result.cookies)
+        return result
+
+    async def disconnect(self, user_id: int) -> bool:
+        return await self.sessions.delete(user_id)

@@ -1,0 +1,1 @@
+"""Drafts: one listing per item, from the analysis to the seller's approval."""

@@ -1,0 +1,1 @@
+"""Photos in: batches of photos as they arrive, stored before any analysis."""

@@ -1,0 +1,212 @@
+"""After a crash: settle the attempts a dead run left open, never publishing twice.
+
+An attempt carries its owner and a lease that a live publish renews. `reconcile()` (run at the
+start of every tick, so before any retry) takes over attempts whose lease lapsed or whose owner
+process is gone: with a saved item id the draft is published; without one the marketplace is
+asked for the listing; only when it is surely not there does the draft go back in line, under
+the next generation's key. When the marketplace cannot tell, the attempt stays open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.accounts.vault import SessionUnreadable
+from core.drafts.models import Draft, DraftStatus
+from core.intake.repository import BatchRepository
+from core.marketplace import Cookies, ListingInvalid, Marketplace
+from core.publishing import policy
+from core.publishing.attempts import AttemptRepository
+from core.publishing.models import (
+    INTERRUPTED,
+    OUTCOME_UNKNOWN,
+    PublishAttempt,
+    QueuedDraft,
+    RunReport,
+    Settlement,
+)
+from core.publishing.pacing import AccountRules, PublishingConfig
+from core.publishing.ports import SessionPort
+from core.publishing.waiting import WaitingRepository
+
+log = logging.getLogger(__name__)
+
+Apply = Callable[[int, QueuedDraft, policy.Decision, Path | None, bool], Awaitable[RunReport]]
+
+
+class ListingFinder:
+    """Ask whether a draft's listing exists: its id, 0 if surely absent, None if unknown."""
+
+    def __init__(
+        self,
+        marketplace: Marketplace,
+        sessions: SessionPort,
+        photos: BatchRepository,
+        data_dir: Path,
+    ) -> None:
+        self.marketplace = marketplace
+        self.sessions = sessions
+        self.photos = photos
+        self.data_dir = data_dir
+
+    async def look_up(self, draft: Draft, cookies: Cookies | None = None) -> int | None:
+        if cookies is None:
+            try:
+                loaded = await self.sessions.load(draft.user_id)
+            except SessionUnreadable:
+                loaded = None
+            if loaded is None:
+                log.warning("no session to look for draft %s", draft.id)
+                return None
+            cookies = cookie_list(loaded)
+        try:
+            photos = await self.photos.get_photos(draft.photo_ids, draft.user_id)
+            form = self.marketplace.form_for(draft, photos, self.data_dir)
+        except ListingInvalid:
+            return 0  # a form that could not be filled was never sent
+        account_id = await self.sessions.account_id(draft.user_id)
+
+        # The marketplace may rotate the tokens during the look-up too: keep them.
+        async def keep(rotated: Cookies) -> None:
+            await self.sessions.update_cookies(draft.user_id, rotated)
+
+        try:
+            found = await self.marketplace.find_listing(cookies, account_id, form, on_cookies=keep)
+        except Exception:  # ListingLookupFailed, or the browser broke: "unknown", not "absent"
+            log.warning("could not look for draft %s", draft.id, exc_info=True)
+            return None
+        return 0 if found is None else found
+
+
+class Reconciler:
+    """Take over and settle the publish attempts a crash left running."""
+
+    def __init__(
+        self,
+        attempts: AttemptRepository,
+        waiting: WaitingRepository,
+        finder: ListingFinder,
+        config: PublishingConfig,
+        *,
+        owner: str,
+        locks: Callable[[int], asyncio.Lock],
+        in_flight: set[int],
+        rules: Callable[[int], Awaitable[AccountRules]],
+        apply: Apply,
+        now: Callable[[], datetime],
+        rng: random.Random,
+    ) -> None:
+        self.attempts = attempts
+        self.waiting = waiting
+        self.finder = finder
+        self.config = config
+        self.owner = owner
+        self._lock = locks
+        self._in_flight = in_flight
+        self._rules = rules
+        self._apply = apply
+        self._now = now
+        self._rng = rng
+
+    async def reconcile(self) -> list[RunReport]:
+        """Settle attempts a crash left running: published if the listing exists, else retry."""
+        reports: list[RunReport] = []
+        for attempt in await self.attempts.open_attempts():
+            if attempt.id in self._in_flight:
+                continue
+            lock = self._lock(attempt.user_id)
+            if lock.locked():
+                continue  # this process is busy on that account; the next tick will look
+            async with lock:
+                try:
+                    report = await self._reconcile(attempt)
+                except Exception:
+                    log.exception("could not reconcile publish attempt %s", attempt.id)
+                    continue
+            if report is not None:
+                reports.append(report)
+        return reports
+
+    async def _reconcile(self, attempt: PublishAttempt) -> RunReport | None:
+        until = self._now() + self.config.lease
+        dead = attempt.owner is not None and owner_is_dead(attempt.owner)
+        taken = await self.attempts.take_over(
+            attempt.id, self.owner, until, dead_owner=attempt.owner if dead else None
+        )
+        if not taken:
+            return None  # its owner is alive (its lease holds)
+        self._in_flight.add(attempt.id)
+        try:
+            entry = (
+                None
+                if attempt.draft_id is None
+                else await self.waiting.queued_one(attempt.draft_id)
+            )
+            if entry is None:
+                # The draft is gone; its key keeps refusing, so closing the attempt is enough.
+                await self.attempts.settle(
+                    attempt.id,
+                    Settlement(
+                        outcome=OUTCOME_UNKNOWN,
+                        draft_status=DraftStatus.FAILED,
+                        detail={"kind": INTERRUPTED},
+                    ),
+                )
+                return None
+            item_id = attempt.item_id
+            if item_id is None:
+                found = await self.finder.look_up(entry.draft)
+                if found is None:
+                    return None  # cannot tell yet: try again on the next tick
+                item_id = found or None
+            if item_id is not None:
+                log.info("draft %s was published before the crash as %s", entry.draft.id, item_id)
+                rules = await self._rules(attempt.user_id)
+                decision = policy.succeeded(
+                    entry,
+                    "published",
+                    item_id,
+                    self.finder.marketplace.listing_url(item_id),
+                    rules=rules,
+                    now=self._now(),
+                    rng=self._rng,
+                    reconciled=True,
+                )
+                return await self._apply(attempt.id, entry, decision, None, True)
+            detail = {"kind": INTERRUPTED, "detail": "no listing found after the interruption"}
+            decision = policy.transient(entry, detail, config=self.config, now=self._now())
+            return await self._apply(attempt.id, entry, decision, None, True)
+        finally:
+            self._in_flight.discard(attempt.id)
+            await self.attempts.release_lease(attempt.id, self.owner)
+
+
+def cookie_list(cookies: Sequence[Mapping[str, Any]]) -> Cookies:
+    # Keep the vault's own dict subclass (its repr hides the values) when it is one.
+    return [c if isinstance(c, dict) else dict(c) for c in cookies]
+
+
+def owner_is_dead(owner: str) -> bool:
+    """Return True when the lease's owner was a process on this machine that no longer runs."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False  # another machine, or an owner name we do not understand: trust the lease
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -1,0 +1,76 @@
+"""A seller, their typed settings, and the one answer the bot may be waiting for."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+log = logging.getLogger(__name__)
+
+
+class SellerSettings(BaseModel):
+    """What a seller chose; None means the bot-wide default."""
+
+    grouping: Literal["auto", "album"] | None = None
+    one_next: bool = False  # the next batch is one item (/one)
+    publish_mode: Literal["publish", "draft"] | None = None
+    timezone: str | None = None
+    publish_min_interval_seconds: float | None = None
+    publish_jitter: float | None = None
+    publish_daily_cap: int | None = None
+    publish_hours: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ValueError, OSError, LookupError) as exc:  # unknown, empty or path-like
+                raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @classmethod
+    def lenient(cls, data: dict[str, Any]) -> SellerSettings:
+        """Read stored settings, dropping (and logging) any value that no longer validates."""
+        known = {k: v for k, v in data.items() if k in cls.model_fields}
+        try:
+            return cls.model_validate(known)
+        except ValidationError as exc:
+            bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+            log.warning("ignoring invalid seller settings %s", sorted(bad))
+            return cls.model_validate({k: v for k, v in known.items() if k not in bad})
+
+    def overrides(self) -> dict[str, Any]:
+        """Return the settings the seller set, for the publishing rules."""
+        return self.model_dump(exclude_none=True, exclude={"one_next", "grouping"})
+
+
+class Seller(BaseModel):
+    """A seller: listing language, interface language and settings."""
+
+    user_id: int
+    language: str = "fr"  # of the listings
+    ui_language: str | None = None  # of the chat; None until known
+    settings: SellerSettings = Field(default_factory=SellerSettings)
+    created_at: datetime
+
+
+class AwaitKind(StrEnum):
+    FIELD = "field"  # a value for one field of a draft (category: a search for it)
+    COOKIES = "cookies"  # the Vinted cookies after /connect
+
+
+class Awaiting(BaseModel):
+    """The answer the bot waits for from a seller, until it expires."""
+
+    kind: AwaitKind
+    draft_id: int | None = None
+    field: str | None = None
+    prompt_message_id: int | None = None  # the question the answer may reply to
+    expires_at: datetime

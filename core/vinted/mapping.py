@@ -1,0 +1,68 @@
+"""Our vocabulary in Vinted's terms: condition ids, parcel sizes, a draft as the upload form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.catalog import categories, get_category
+from core.drafts.models import Draft
+from core.intake.models import Photo
+from core.marketplace import ListingInvalid
+from core.models import Condition
+from core.vinted.publisher import ListingToPublish
+
+# Vinted's `status_id` per condition (UPLOAD-FORM.md section 4).
+CONDITION_IDS: dict[Condition, int] = {
+    Condition.NEW_WITH_TAGS: 6,
+    Condition.NEW_WITHOUT_TAGS: 1,
+    Condition.VERY_GOOD: 2,
+    Condition.GOOD: 3,
+    Condition.SATISFACTORY: 4,
+}
+
+# Vinted's parcel sizes: 1 small (a large envelope), 2 medium (a shoe box), 3 large.
+PACKAGE_SMALL = 1
+PACKAGE_SIZES = {"sneakers": 2, "shoes": 2, "bag": 2, "boots": 3, "coat": 3, "puffer": 3}
+
+
+def condition_id(condition: Condition) -> int:
+    """Return Vinted's `status_id` for a condition."""
+    return CONDITION_IDS[condition]
+
+
+def form_for(draft: Draft, photos: Sequence[Photo], data_dir: Path) -> ListingToPublish:
+    """Build the upload form's values from a draft and its photos (cover first)."""
+    category = get_category(draft.category)
+    if category is None:
+        raise ListingInvalid("category", f"unknown category {draft.category!r}")
+    if draft.price is None:
+        raise ListingInvalid("price", "the draft has no price")
+    if draft.condition is None:
+        raise ListingInvalid("condition", "the draft has no condition")
+    if not photos:
+        raise ListingInvalid("photos", "the draft has no photos")
+    description = draft.description.strip()
+    if draft.hashtags:
+        description = f"{description}\n\n{' '.join(draft.hashtags)}"
+    return ListingToPublish(
+        title=draft.title,
+        description=description,
+        price=draft.price.target,
+        category_path=list(category.path_fr),
+        brand=draft.brand,
+        size=draft.size or None,
+        condition=draft.condition,
+        colours=list(draft.colours),
+        material=draft.material,
+        photos=[data_dir / photo.path for photo in photos],
+        package_size=PACKAGE_SIZES.get(category.price_key, PACKAGE_SMALL),
+    )
+
+
+def sample_category_path() -> list[str]:
+    """Return a category that shows every leaf-only field (size, condition, colours...)."""
+    for category in categories():
+        if category.price_key == "t-shirt":
+            return category.path_fr
+    return categories()[0].path_fr

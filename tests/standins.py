@@ -1,0 +1,206 @@
+"""Stand-ins for what lies outside the queue: the marketplace (Vinted's adapter) and the chat.
+
+The stand-in marketplace keeps each seller's wardrobe and follows a script of mishaps; it
+maps drafts to forms with the real Vinted mapping, so what it receives is what Vinted would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.accounts.sessions import SessionVault
+from core.drafts.models import Draft
+from core.intake.models import Photo
+from core.marketplace import Cookies, Outcome, Published, PublishResult
+from core.vinted.mapping import form_for
+from core.vinted.publisher import ListingToPublish
+
+SELLER = 111
+OTHER = 222
+THIRD = 333
+VINTED_IDS = {SELLER: 9111, OTHER: 9222, THIRD: 9333}
+BASE = "https://www.vinted.fr"
+
+OnCreated = Callable[[int], Awaitable[None]] | None
+
+Step = Callable[["StandInVinted", Cookies, ListingToPublish, OnCreated], Awaitable[PublishResult]]
+
+
+class StandInVinted:
+    """Stands in for the browser publisher: each seller's wardrobe, and a script of mishaps."""
+
+    def __init__(self) -> None:
+        self.wardrobe: dict[int, list[tuple[int, str]]] = {}  # Vinted member -> items
+        self.script: list[Step] = []  # what the next runs do; then every run publishes
+        self.listings: list[ListingToPublish] = []  # what each run was asked to publish
+        self.modes: list[str] = []
+        self.lookups: list[tuple[int, str]] = []
+        self.gate: asyncio.Event | None = None  # when set, runs wait for it
+        self.started = asyncio.Event()
+        self.running = 0
+        self.most_at_once = 0
+        self._next_item = 5000
+
+    async def publish(
+        self,
+        cookies: Cookies,
+        listing: ListingToPublish,
+        *,
+        mode: str = "publish",
+        on_created: OnCreated = None,
+    ) -> PublishResult:
+        self.listings.append(listing)
+        self.modes.append(mode)
+        step = self.script.pop(0) if self.script else create
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            self.started.set()
+            if self.gate is not None:
+                await self.gate.wait()
+            return await step(self, cookies, listing, on_created)
+        finally:
+            self.running -= 1
+
+    async def find_listing(
+        self,
+        cookies: Cookies,
+        account_id: str | None,
+        form: ListingToPublish,
+        *,
+        on_cookies: Callable[[Cookies], Awaitable[None]] | None = None,
+    ) -> int | None:
+        assert account_id is not None, "connect stores the member id"
+        member = int(account_id)
+        self.lookups.append((member, form.title))
+        return next((i for i, t in self.wardrobe.get(member, []) if t == form.title), None)
+
+    # The rest of the marketplace port, as Vinted's adapter has it.
+    name = "vinted"
+
+    def form_for(self, draft: Draft, photos: list[Photo], data_dir: Path) -> ListingToPublish:
+        return form_for(draft, photos, data_dir)
+
+    def listing_url(self, item_id: int) -> str:
+        return f"{BASE}/items/{item_id}"
+
+    async def close(self) -> None:
+        return None
+
+    def create(self, cookies: Cookies, listing: ListingToPublish) -> int:
+        member = int(next(c["value"] for c in cookies if c["name"] == "v_uid"))
+        self._next_item += 1
+        self.wardrobe.setdefault(member, []).append((self._next_item, listing.title))
+        return self._next_item
+
+    def items(self) -> list[str]:
+        return [title for items in self.wardrobe.values() for _, title in items]
+
+
+def rotated(cookies: Cookies, token: str) -> Cookies:
+    """Return the cookies with a new access token, as Vinted hands out on a page load."""
+    return [{**c, "value": token} if c["name"] == "access_token_web" else dict(c) for c in cookies]
+
+
+async def create(
+    vinted: StandInVinted, cookies: Cookies, listing: ListingToPublish, on_created: OnCreated
+) -> PublishResult:
+    item_id = vinted.create(cookies, listing)
+    if on_created is not None:
+        await on_created(item_id)
+    outcome = Published(item_id=item_id, url=f"{BASE}/items/{item_id}-x", step="done")
+    return PublishResult(outcome, rotated(cookies, f"token-after-{item_id}"), step="done")
+
+
+def answer(outcome: Outcome) -> Step:
+    """A run that ends with this outcome (nothing created)."""
+
+    async def step(
+        vinted: StandInVinted, cookies: Cookies, listing: ListingToPublish, on: OnCreated
+    ) -> PublishResult:
+        return PublishResult(outcome, rotated(cookies, f"token-after-{outcome.kind}"))
+
+    return step
+
+
+def crash(*, creates: bool, reports_id: bool) -> Step:
+    """A run where the browser dies, after or before Vinted created the listing."""
+
+    async def step(
+        vinted: StandInVinted, cookies: Cookies, listing: ListingToPublish, on: OnCreated
+    ) -> PublishResult:
+        if creates:
+            item_id = vinted.create(cookies, listing)
+            if reports_id and on is not None:
+                await on(item_id)
+        raise RuntimeError("Target page, context or browser has been closed")
+
+    return step
+
+
+def hang_after_create(reached: asyncio.Event) -> Step:
+    """A run that creates the listing, reports its id, then never returns."""
+
+    async def step(
+        vinted: StandInVinted, cookies: Cookies, listing: ListingToPublish, on: OnCreated
+    ) -> PublishResult:
+        item_id = vinted.create(cookies, listing)
+        assert on is not None
+        await on(item_id)
+        reached.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    return step
+
+
+class SellerChat:
+    """Stands in for the Telegram notifier: what each seller is told, in order."""
+
+    def __init__(self) -> None:
+        self.said: list[tuple[Any, ...]] = []
+
+    async def published(self, draft: Draft, url: str | None) -> None:
+        self.said.append(("published", draft.id, url, draft.status))
+
+    async def failed(
+        self, draft: Draft, reason_kind: str, detail: str, screenshot: Path | None
+    ) -> None:
+        self.said.append(("failed", draft.id, reason_kind, detail, screenshot))
+
+    async def paused(self, user_id: int, reason_kind: str, screenshot: Path | None) -> None:
+        self.said.append(("paused", user_id, reason_kind, screenshot))
+
+    async def retrying(self, draft: Draft, when: datetime, reason_kind: str) -> None:
+        self.said.append(("retrying", draft.id, when))
+
+    def kinds(self) -> list[str]:
+        return [entry[0] for entry in self.said]
+
+
+def login_cookies(user_id: int, token: str = "token-0") -> Cookies:
+    domain = ".vinted.fr"
+    return [
+        {"name": "access_token_web", "value": token, "domain": domain, "path": "/"},
+        {
+            "name": "refresh_token_web",
+            "value": f"refresh-{user_id}",
+            "domain": domain,
+            "path": "/",
+        },
+        {"name": "v_uid", "value": str(VINTED_IDS[user_id]), "domain": domain, "path": "/"},
+    ]
+
+
+async def connect(vault: SessionVault, user_id: int = SELLER) -> None:
+    """The seller pastes their Vinted cookies (what /connect does)."""
+    await vault.save(
+        user_id,
+        login_cookies(user_id),
+        username=f"seller{user_id}",
+        account_id=str(VINTED_IDS[user_id]),
+    )

@@ -10,7 +10,7 @@ import pytest
 
 from core.config import load_settings
 from core.services import Services, build_services
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 
 REPO = Path(__file__).resolve().parents[1]
 TESTDATA = REPO.parent / "shared" / "testdata"  # shared/ lies beside the repository

@@ -30,7 +30,7 @@ from core.analysis import (
     to_listing,
 )
 from core.models import Condition, Listing, Price, Usage
-from tests.fakes.openai_server import (
+from tests.fakes.openai import (
     Delay,
     FakeOpenAIServer,
     Raw,
@@ -686,7 +686,7 @@ async def test_fake_runs_as_a_separate_process() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.fakes.openai_server",
+        "tests.fakes.openai",
         "--port",
         "0",
         cwd=REPO,

@@ -17,7 +17,7 @@ from core.config import Settings, load_settings
 from core.models import BatchStatus, DraftStatus
 from core.services import Services, build_services
 from core.store import Store
-from tests.fakes.openai_server import FakeOpenAIServer, Status
+from tests.fakes.openai import FakeOpenAIServer, Status
 from tests.fakes.telegram_server import ChatMessage, FakeTelegram, User
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from core.images import ImageRejected
 from core.models import BatchStatus, Draft, DraftStatus, GroupingMode, Progress
 from core.services import Services
 from tests.conftest import CLOTHES, TESTDATA, core_services
-from tests.fakes.openai_server import FakeOpenAIServer, Status
+from tests.fakes.openai import FakeOpenAIServer, Status
 
 SELLER = 4242
 

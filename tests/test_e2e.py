@@ -19,7 +19,7 @@ import pytest
 
 from core.models import DraftStatus
 from core.store import Store
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 from tests.fakes.telegram_server import ChatMessage, FakeTelegram
 from tests.fakes.vinted.server import FakeVinted
 from tests.test_bot import SELLER, photo

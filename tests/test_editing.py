@@ -23,7 +23,7 @@ from core.editing import (
 from core.models import Batch, Condition, Draft, DraftStatus, GroupingMode, Price
 from core.services import Services
 from tests.conftest import CLOTHES, core_services
-from tests.fakes.openai_server import Delay, FakeOpenAIServer, Status
+from tests.fakes.openai import Delay, FakeOpenAIServer, Status
 
 SELLER = 4242
 OTHER = 5151

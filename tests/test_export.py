@@ -17,7 +17,7 @@ from core.export import CSV_COLUMNS, export_filename, export_user, write_export
 from core.models import Condition, Draft, GroupingMode, Price
 from core.services import Services, build_services
 from core.store import VintedSession
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 
 REPO = Path(__file__).resolve().parents[1]
 TESTDATA = REPO.parent / "shared" / "testdata"

@@ -1,0 +1,5 @@
+"""`python -m tests.fakes.openai --port N`: serve the fake until SIGINT or SIGTERM."""
+
+from tests.fakes.openai.runner import main
+
+main()

@@ -17,31 +17,17 @@ _EDIT_DEFECT = re.compile(r"\b(?:défaut|defaut|defect|mangel)\s*:\s*(.+)", re.I
 
 
 def edit_answer(received: ReceivedRequest) -> dict[str, Any]:
-    """Understand "prix 25", "size M", "title: ...", "brand Zara", "defect: ..." instructions."""
+    """Understand "prix 25", "size M", "title: ...", "brand Zara", "defect: ..." instructions.
+
+    Return the fields it changed and the summary; answers.py fills in the unchanged fields
+    from the request's schema (null for the nullable ones, [] for the defect lists).
+    """
     language = language_of(received)
     instruction = ""
     for text in received.user_texts:
         if match := re.search(r"change request: (\".*\")", text):
             instruction = str(json.loads(match.group(1)))
-    edit: dict[str, Any] = dict.fromkeys(
-        (
-            "title",
-            "description",
-            "hashtags",
-            "brand",
-            "category",
-            "size",
-            "condition",
-            "colours",
-            "material",
-            "measurements",
-            "price_min",
-            "price_target",
-            "price_max",
-        )
-    )
-    edit["add_defects"] = []
-    edit["remove_defects"] = []
+    edit: dict[str, Any] = {}  # only what was understood: the schema gives the rest
     changed: list[str] = []
     if match := _EDIT_PRICE.search(instruction):
         target = float(match.group(1).replace(",", "."))

@@ -2,4 +2,5 @@
 
 from tests.fakes.openai.runner import main
 
-main()
+if __name__ == "__main__":
+    main()

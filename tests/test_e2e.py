@@ -21,7 +21,7 @@ from core.models import DraftStatus
 from core.store import Store
 from tests.fakes.openai import FakeOpenAIServer
 from tests.fakes.telegram_server import ChatMessage, FakeTelegram
-from tests.fakes.vinted.server import FakeVinted
+from tests.fakes.vinted import FakeVinted
 from tests.test_bot import SELLER, photo
 
 pytestmark = pytest.mark.timeout(240)

@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image
 
 from core.images import ImageLimits, process_image
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 from tests.fakes.telegram import FakeTelegram, User
 
 REPO = Path(__file__).resolve().parents[1]

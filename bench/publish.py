@@ -20,7 +20,7 @@ from typing import Any
 from core.config import Settings
 from core.models import Condition
 from core.vinted.publisher import ListingToPublish, VintedPublisher
-from tests.fakes.vinted.server import FakeVinted
+from tests.fakes.vinted import FakeVinted
 
 TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
 PHOTOS = [

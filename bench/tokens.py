@@ -15,7 +15,7 @@ from openai import AsyncOpenAI
 from core.analysis import VisionAnalyser, VisionImage, image_tokens
 from core.analysis.tokens import estimate_cost_usd
 from core.images import process_image
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 
 TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
 PHOTOS = [TESTDATA / "heic" / "IMG_2927.HEIC", TESTDATA / "heic" / "arrow.heic"] + sorted(

@@ -12,7 +12,7 @@ from core.config import load_settings
 from core.db import Database
 from core.marketplace import Marketplace
 from core.services import Repositories, Services, build_services
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 from tests.helpers import Clock
 
 REPO = Path(__file__).resolve().parents[1]

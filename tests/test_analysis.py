@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import sys
 from collections.abc import AsyncIterator, Iterator
 from functools import cache
@@ -31,7 +32,7 @@ from core.analysis import (
 )
 from core.drafts.models import Listing
 from core.models import Condition, Price, Usage
-from tests.fakes.openai_server import (
+from tests.fakes.openai import (
     Delay,
     FakeOpenAIServer,
     Raw,
@@ -665,6 +666,61 @@ def test_image_tokens_follow_openai_published_formula(
     assert image_tokens(width, height, detail) == tokens
 
 
+# ---- the fake's default answers ------------------------------------------------------------
+
+
+async def _default_answer_to(client: AsyncOpenAI, name: str, schema: dict[str, Any]) -> Any:
+    completion = await client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "photo 1 (sent alone)"}],
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": name, "strict": True, "schema": schema},
+        },
+    )
+    return json.loads(completion.choices[0].message.content or "")
+
+
+async def test_fake_default_answers_follow_the_schema_the_request_carries(
+    client: AsyncOpenAI,
+) -> None:
+    draft = strict_schema(DraftOut)
+    del draft["properties"]["measurements"]
+    draft["properties"] |= {
+        "pattern": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "season": {"type": "string", "enum": ["summer", "winter"]},
+        "pockets": {"type": "integer"},
+        "lined": {"type": "boolean"},
+        "labels": {"type": "array", "items": {"type": "string"}},
+        "fit": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "stretch": {"type": "number"}},
+        },
+    }
+    edit = strict_schema(EditOut)
+    edit["properties"]["pattern"] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+
+    drafted = await _default_answer_to(client, "draft", draft)
+    corrected = await _default_answer_to(client, "correction", draft)
+    edited = await _default_answer_to(client, "edit", edit)
+
+    new_fields = {
+        "pattern": None,
+        "season": "summer",
+        "pockets": 0,
+        "lined": False,
+        "labels": [],
+        "fit": {"name": "", "stretch": 0},
+    }
+    for answer in (drafted, corrected):
+        assert list(answer) == list(draft["properties"])  # the schema's fields, in its order
+        assert {k: answer[k] for k in new_fields} == new_fields
+    assert (drafted["category"], drafted["condition"]) == ("women_tshirts", "very_good")
+    assert corrected["confidence"] == 0.7
+    assert list(edited) == list(edit["properties"])
+    assert (edited["pattern"], edited["price_target"], edited["add_defects"]) == (None, None, [])
+
+
 # ---- the fake in other places --------------------------------------------------------------
 
 
@@ -687,7 +743,7 @@ async def test_fake_runs_as_a_separate_process() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.fakes.openai_server",
+        "tests.fakes.openai",
         "--port",
         "0",
         cwd=REPO,

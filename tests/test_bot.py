@@ -19,7 +19,7 @@ from core.drafts.models import DraftStatus
 from core.intake.models import BatchStatus
 from core.marketplace import Marketplace
 from core.services import Repositories, Services, build_services
-from tests.fakes.openai_server import FakeOpenAIServer, Status
+from tests.fakes.openai import FakeOpenAIServer, Status
 from tests.fakes.telegram import ChatMessage, FakeTelegram, User
 
 REPO = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ from core.intake.service import DuplicatePhoto
 from core.models import GroupingMode, Progress
 from core.services import Services
 from tests.conftest import CLOTHES, TESTDATA, core_services
-from tests.fakes.openai_server import FakeOpenAIServer, Status
+from tests.fakes.openai import FakeOpenAIServer, Status
 
 SELLER = 4242
 

@@ -19,9 +19,9 @@ import pytest
 from core.store import Store
 
 from core.models import DraftStatus
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 from tests.fakes.telegram import ChatMessage, FakeTelegram
-from tests.fakes.vinted.server import FakeVinted
+from tests.fakes.vinted import FakeVinted
 from tests.test_bot import SELLER, photo
 
 pytestmark = pytest.mark.timeout(240)

@@ -24,7 +24,7 @@ from core.intake.models import Batch
 from core.models import Condition, GroupingMode, Price
 from core.services import Services
 from tests.conftest import CLOTHES, core_services
-from tests.fakes.openai_server import Delay, FakeOpenAIServer, Status
+from tests.fakes.openai import Delay, FakeOpenAIServer, Status
 from tests.helpers import claim, publish
 
 SELLER = 4242

@@ -18,7 +18,7 @@ from core.drafts.export import CSV_COLUMNS, export_filename, export_user, write_
 from core.drafts.models import Draft
 from core.models import Condition, GroupingMode, Price
 from core.services import Services, build_services
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 
 REPO = Path(__file__).resolve().parents[1]
 TESTDATA = REPO.parent / "shared" / "testdata"

@@ -16,8 +16,8 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, Route, async_playwright, expect
 
 from core.catalog import categories
+from tests.fakes.vinted import FakeVinted, Switches, browser_cookies, run_in_thread
 from tests.fakes.vinted.data import catalog_by_path
-from tests.fakes.vinted.server import FakeVinted, Switches, browser_cookies, run_in_thread
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -727,7 +727,7 @@ async def test_command_line_prints_the_url_and_a_signed_in_cookie_header() -> No
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.fakes.vinted.server",
+        "tests.fakes.vinted",
         "--port",
         "0",
         "--login",

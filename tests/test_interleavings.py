@@ -30,7 +30,7 @@ from core.publishing.models import publish_key
 from core.publishing.queue import PublishingQueue
 from core.services import Services
 from tests.conftest import CLOTHES, core_services
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 from tests.helpers import START, Clock
 from tests.standins import SELLER, VINTED_IDS, SellerChat, StandInVinted, connect
 

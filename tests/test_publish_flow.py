@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from core.models import DraftStatus
-from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.openai import FakeOpenAIServer
 from tests.fakes.telegram import ChatMessage, FakeTelegram
-from tests.fakes.vinted.server import FakeVinted
+from tests.fakes.vinted import FakeVinted
 from tests.test_bot import SELLER, make_settings, photo, start_bot, stop_bot
 
 pytestmark = pytest.mark.timeout(120)

@@ -28,7 +28,7 @@ from core.vinted.outcomes import (
     VerificationRequired,
 )
 from core.vinted.publisher import ListingToPublish, VintedPublisher, match_size
-from tests.fakes.vinted.server import CreatedItem, FakeVinted, RecordedRequest, Switches
+from tests.fakes.vinted import CreatedItem, FakeVinted, RecordedRequest, Switches
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -1,17 +1,12 @@
-"""HTML of the Vinted replica's pages, with the data-testids the real site uses."""
+"""HTML of the Vinted replica's pages, with the data-testids the real site uses.
+
+The upload form's HTML is in upload_page.py.
+"""
 
 from __future__ import annotations
 
-import json
 from html import escape
 from typing import Any
-
-from tests.fakes.vinted.data import PACKAGE_SIZES
-
-
-def _json_for_script(data: dict[str, Any]) -> str:
-    # No spaces after ':' so the page holds `"CSRF_TOKEN":"<uuid>"` like the real one.
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
 
 
 def header(login: str | None) -> str:
@@ -66,77 +61,6 @@ def signup() -> str:
         "<p>Inscris-toi ou connecte-toi pour vendre.</p></section>"
     )
     return layout("Inscription", body, None)
-
-
-def upload(login: str, config: dict[str, Any]) -> str:
-    """Return the upload form; its own script (static/upload.js) drives every control."""
-    packages = "".join(
-        f'<label class="cell package" data-testid="{n}-package-size--cell">'
-        f'<input type="radio" name="package_size" value="{n}" '
-        f'data-testid="package_type_selector_{n}--input">'
-        f"<span><strong>{escape(title)}</strong><small>{escape(hint)}</small></span></label>"
-        for n, title, hint in PACKAGE_SIZES
-    )
-    body = f"""
-<div class="upload" data-testid="item-upload-page">
-<h1>Vends ton article</h1>
-<div class="banner-slot" id="form-banner"></div>
-<form id="upload-form" data-testid="upload-form" novalidate onsubmit="return false">
-  <section class="card">
-    <p>Ajoute jusqu'à 20 photos.</p>
-    <div class="media-grid" data-testid="media-upload-grid"></div>
-    <label class="button secondary">+ Ajoute des photos
-      <input type="file" data-testid="add-photos-input" name="photos" multiple
-        accept="image/jpeg,image/png,image/heic,image/heif,image/webp" hidden></label>
-    <div data-error-slot="photos"></div>
-  </section>
-  <section class="card">
-    <label for="title">Titre</label>
-    <input id="title" name="title" data-testid="title--input" maxlength="100"
-      placeholder="ex : Chemise Sézane verte" autocomplete="off">
-    <div data-error-slot="title"></div>
-    <label for="description">Décris ton article</label>
-    <textarea id="description" name="description" data-testid="description--input" rows="5"
-      placeholder="ex : porté quelques fois, taille correctement"></textarea>
-    <div data-error-slot="description"></div>
-  </section>
-  <section class="card">
-    <div class="picker" data-testid="catalog-select-dropdown">
-      <label for="category">Catégorie</label>
-      <input id="category" readonly data-testid="catalog-select-dropdown-input"
-        placeholder="Sélectionne une catégorie">
-    </div>
-    <div data-error-slot="catalog"></div>
-    <div id="leaf-fields" data-testid="catalog-attributes"></div>
-  </section>
-  <section class="card">
-    <label for="price">Prix</label>
-    <input id="price" name="price" data-testid="price-input--input" inputmode="decimal"
-      placeholder="0,00 €" autocomplete="off">
-    <div data-error-slot="price"></div>
-  </section>
-  <section class="card">
-    <p>Format du colis</p>
-    <div class="packages" data-testid="package-size-list">{packages}</div>
-    <div data-error-slot="package-size"></div>
-  </section>
-  <section class="card">
-    <label class="cell"><input type="checkbox" id="bump" data-testid="bump-checkbox--input">
-      <span>Booster cet article pour le mettre en avant (payant)</span></label>
-  </section>
-  <div class="actions">
-    <button type="button" class="button secondary"
-      data-testid="upload-form-save-draft-button">Sauvegarder le brouillon</button>
-    <button type="button" class="button primary"
-      data-testid="upload-form-save-button">Ajouter</button>
-  </div>
-</form>
-</div>"""
-    head = (
-        f"<script>window.__UPLOAD_CONFIG__ = {_json_for_script(config)};</script>"
-        '<script src="/static/upload.js" defer></script>'
-    )
-    return layout("Vends ton article", body, login, head)
 
 
 def wardrobe(

@@ -1,0 +1,119 @@
+"""A card sent with a copy of the draft read earlier never undoes what the queue did meanwhile.
+
+The old bug: sending a card ended by writing back the whole copy it was given, status
+included. Reopened after the publish, the draft came back "approved" and the next tick listed
+it again; sent during the publish, the settlement found nothing to settle and the queue jammed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.state import BotState
+from core.drafts.models import Draft, DraftStatus
+from core.services import Services
+from tests.fakes.openai import FakeOpenAIServer
+from tests.fakes.telegram import FakeTelegram
+from tests.standins import StandInVinted
+from tests.test_bot import SELLER, make_settings, photo, start_bot, stop_bot
+
+pytestmark = pytest.mark.timeout(60)
+VINTED_MEMBER = 9111
+
+
+@dataclass
+class Shop:
+    tg: FakeTelegram
+    app: Application  # type: ignore[type-arg]
+    services: Services
+    vinted: StandInVinted
+
+    @property
+    def state(self) -> BotState:
+        state: BotState = self.app.bot_data["state"]
+        return state
+
+    async def draft(self) -> Draft:
+        [draft] = await self.services.repos.drafts.page(SELLER.id, None)
+        return draft
+
+
+@pytest.fixture
+async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
+    async with FakeTelegram() as tg, FakeOpenAIServer() as ai:
+        vinted = StandInVinted()
+        settings = make_settings(
+            tg,
+            ai,
+            tmp_path,
+            publish_tick_seconds=3600,  # the test ticks the queue itself
+            publish_min_interval_seconds=0,
+            publish_jitter=0,
+        )
+        app, services = await start_bot(settings, marketplace=vinted)  # type: ignore[arg-type]
+        try:
+            await services.sessions.save(
+                SELLER.id,
+                [
+                    {"name": "access_token_web", "value": "a", "domain": ".vinted.fr"},
+                    {"name": "v_uid", "value": str(VINTED_MEMBER), "domain": ".vinted.fr"},
+                ],
+                username="camille_vend",
+                account_id=str(VINTED_MEMBER),
+            )
+            yield Shop(tg, app, services, vinted)
+        finally:
+            await stop_bot(app, services)
+
+
+async def approved_card(shop: Shop) -> Draft:
+    """The seller sends a photo, gets a card and approves it."""
+    shop.tg.user_sends_photo(SELLER, photo(0), caption="Zara taille M")
+    [card] = await shop.tg.wait_for(
+        lambda: [m for m in shop.tg.messages(SELLER) if m.kind == "photo" and m.buttons],
+        what="the draft card",
+    )
+    approve = next(b for b in card.buttons if b.callback_data and b.callback_data.endswith(":ap"))
+    shop.tg.user_presses(SELLER, card, approve.callback_data or "")
+    # The bot answers the press once the approval is stored.
+    await shop.tg.wait_for_call("answerCallbackQuery")
+    draft = await shop.draft()
+    assert draft.status is DraftStatus.APPROVED
+    return draft
+
+
+async def test_a_card_reopened_after_the_publish_never_lists_the_draft_again(shop: Shop) -> None:
+    stale = await approved_card(shop)  # the copy the reopened card is sent with
+    [report] = await shop.state.queue.tick()
+    assert report.kind == "published"
+
+    await shop.state.sender.send_card(SELLER.id, stale, "fr")
+    assert await shop.state.queue.tick() == []
+
+    draft = await shop.draft()
+    assert draft.status is DraftStatus.PUBLISHED and draft.publication is not None
+    assert shop.vinted.items() == [stale.title]
+
+
+async def test_a_card_sent_during_the_publish_never_jams_the_queue(shop: Shop) -> None:
+    stale = await approved_card(shop)
+    shop.vinted.gate = asyncio.Event()
+    publishing = asyncio.create_task(shop.state.queue.tick())
+    await shop.vinted.started.wait()  # the draft is in the browser now
+
+    await shop.state.sender.send_card(SELLER.id, stale, "fr")
+    shop.vinted.gate.set()
+    [report] = await publishing
+
+    assert report.kind == "published"
+    draft = await shop.draft()
+    assert draft.status is DraftStatus.PUBLISHED
+    assert await shop.services.repos.attempts.open_attempts() == []
+    assert await shop.state.queue.tick() == []
+    assert shop.vinted.items() == [stale.title]

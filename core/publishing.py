@@ -49,8 +49,8 @@ from core.store import (
     Store,
 )
 from core.vault import SessionUnreadable
+from core.vinted.listing import ListingToPublish
 from core.vinted.outcomes import Cookies
-from core.vinted.publisher import ListingToPublish
 
 if TYPE_CHECKING:
     from core.config import Settings

@@ -1,5 +1,6 @@
 """The Playwright publisher: Vinted's upload page driven like a seller would drive it."""
 
+from core.vinted.listing import ListingToPublish
 from core.vinted.outcomes import (
     CaptchaRequired,
     DryRunDone,
@@ -18,7 +19,7 @@ from core.vinted.outcomes import (
     Timeout,
     VerificationRequired,
 )
-from core.vinted.publisher import ListingToPublish, VintedPublisher
+from core.vinted.publisher import VintedPublisher
 
 __all__ = [
     "CaptchaRequired",

@@ -13,15 +13,12 @@ import contextlib
 import dataclasses
 import json
 import logging
-import math
 import random
 import re
 import time
-import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlparse
@@ -44,6 +41,18 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from core.models import Condition
 from core.vinted import selectors as sel
 from core.vinted.colours import colour_ids
+from core.vinted.helpers import (
+    asks_for_boost,
+    entity_id,
+    first_line,
+    fold,
+    match_size,
+    parse_price,
+    retry_after,
+    same_text,
+    same_title,
+)
+from core.vinted.listing import MODES, ListingToPublish, invalid_listing
 from core.vinted.materials import material_matches, material_names
 from core.vinted.outcomes import (
     CaptchaRequired,
@@ -65,6 +74,8 @@ from core.vinted.outcomes import (
     VerificationRequired,
 )
 
+__all__ = ["ListingToPublish", "VintedPublisher", "match_size"]
+
 log = logging.getLogger(__name__)
 
 CHROMIUM_ARGS = [
@@ -79,38 +90,10 @@ CHROMIUM_ARGS = [
     "--disable-blink-features=AutomationControlled",
 ]
 VIEWPORT = {"width": 1366, "height": 900}
-MAX_PHOTOS = 20
-Mode = Literal["publish", "draft", "dry_run"]
-MODES = ("publish", "draft", "dry_run")
 CookieSink = Callable[[Cookies], Awaitable[None]]
 T = TypeVar("T")
 
 _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None", "no_restriction": "None"}
-_SIZE_ALIASES = {
-    "tu": "taille unique",
-    "one size": "taille unique",
-    "onesize": "taille unique",
-    "os": "taille unique",
-    "unique": "taille unique",
-    "einheitsgrosse": "taille unique",
-}
-
-
-@dataclass
-class ListingToPublish:
-    """A listing as the upload form takes it."""
-
-    title: str
-    description: str  # already ends with the hashtags
-    price: float
-    category_path: list[str]  # path_fr titles, root to leaf
-    brand: str | None
-    size: str | None
-    condition: Condition
-    colours: list[str]  # names in fr/en/de: "bleu", "navy", "schwarz"
-    material: str | None
-    photos: list[Path]  # Vinted-sized JPEGs, cover first
-    package_size: int = 2  # 1 small, 2 medium, 3 large
 
 
 class _Stop(Exception):
@@ -255,7 +238,7 @@ class VintedPublisher:
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-        invalid = _invalid_listing(listing)
+        invalid = invalid_listing(listing)
         if invalid is not None:
             return PublishResult(invalid, cookies=list(cookies), step=invalid.step)
         async with self._session(cookies, on_cookies) as run:
@@ -382,9 +365,9 @@ class VintedPublisher:
         except _Crashed:
             outcome = PageChanged(run.step, sel.CRITICAL_ERROR_DIALOG)
         except PlaywrightTimeout as exc:
-            outcome = Timeout(step=run.step, detail=_first_line(exc))
+            outcome = Timeout(step=run.step, detail=first_line(exc))
         except PlaywrightError as exc:
-            outcome = NetworkFailure(step=run.step, detail=_first_line(exc))
+            outcome = NetworkFailure(step=run.step, detail=first_line(exc))
         except Exception as exc:  # noqa: BLE001 - the cookies must reach the caller regardless
             log.exception("publisher step %r failed unexpectedly", run.step)
             outcome = NetworkFailure(step=run.step, detail=f"unexpected error: {exc!r}")
@@ -405,7 +388,7 @@ class VintedPublisher:
             self._screenshots_dir.mkdir(parents=True, exist_ok=True)
             await run.page.screenshot(path=str(path), full_page=True, timeout=10_000)
         except (PlaywrightError, OSError) as exc:
-            log.warning("no screenshot for step %r: %s", step, _first_line(exc))
+            log.warning("no screenshot for step %r: %s", step, first_line(exc))
             return None
         return path
 
@@ -421,7 +404,7 @@ class VintedPublisher:
             raise _Stop(Timeout(step=run.step, detail=f"loading {url}")) from exc
         except PlaywrightError as exc:
             if "interrupted by another navigation" not in str(exc):
-                raise _Stop(NetworkFailure(step=run.step, detail=_first_line(exc))) from exc
+                raise _Stop(NetworkFailure(step=run.step, detail=first_line(exc))) from exc
             # A script redirect (a session refresh) took over: follow it.
             await run.page.wait_for_load_state("load")
             response = None
@@ -447,8 +430,8 @@ class VintedPublisher:
         if await page.locator(sel.CAPTCHA).count() or await _has_text(page, sel.CAPTCHA_TEXT):
             raise _Stop(CaptchaRequired(step=run.step))
         if status == 429 or await page.locator(sel.TOO_MANY_REQUESTS).count():
-            retry_after = _retry_after(response.headers if response is not None else {})
-            raise _Stop(RateLimited(retry_after, step=run.step))
+            seconds = retry_after(response.headers if response is not None else {})
+            raise _Stop(RateLimited(seconds, step=run.step))
         path = urlparse(page.url).path
         if path.startswith(sel.VERIFICATION_PATH):
             raise _Stop(VerificationRequired(step=run.step, url=page.url))
@@ -506,7 +489,7 @@ class VintedPublisher:
         if answer.status == 403 and sel.CAPTCHA_API_MARKER in answer.text:
             return CaptchaRequired(step=run.step)
         if answer.status == 429:
-            return RateLimited(_retry_after(answer.headers), step=run.step)
+            return RateLimited(retry_after(answer.headers), step=run.step)
         if answer.status in (401, 403):
             return SessionExpired(step=run.step, detail=f"{what} answered {answer.status}")
         return PageChanged(run.step, what)
@@ -659,7 +642,7 @@ class VintedPublisher:
         await self._wait(run, box, selector)
         await self._type(run, box, text)
         kept = await box.input_value()
-        if _same_text(kept) != _same_text(text):
+        if same_text(kept) != same_text(text):
             raise _Stop(FieldRejected(name, f"the page kept {kept!r} instead of {text!r}"))
 
     # category
@@ -673,7 +656,7 @@ class VintedPublisher:
         ids: list[int] = []
         for depth, title in enumerate(path):
             node = next((n for n in level if n.get("title") == title), None) or next(
-                (n for n in level if _fold(str(n.get("title", ""))) == _fold(title)), None
+                (n for n in level if fold(str(n.get("title", ""))) == fold(title)), None
             )
             if node is None:
                 shown = " > ".join(path[: depth + 1])
@@ -686,7 +669,7 @@ class VintedPublisher:
                 (
                     n
                     for n in level
-                    if _fold(str(n.get("title", ""))).startswith(sel.CATALOG_OTHER_PREFIX)
+                    if fold(str(n.get("title", ""))).startswith(sel.CATALOG_OTHER_PREFIX)
                     and not n.get("catalogs")
                 ),
                 None,
@@ -907,7 +890,7 @@ class VintedPublisher:
             await self._type(run, box, text)
             await run.page.keyboard.press("Tab")
             shown = await box.input_value()
-            if _parse_price(shown) == round(price, 2):
+            if parse_price(shown) == round(price, 2):
                 return
         raise _Stop(FieldRejected("price", f"typed {text} but the page shows {shown!r}"))
 
@@ -966,7 +949,7 @@ class VintedPublisher:
                     await cdp.send("Fetch.continueRequest", {"requestId": request_id})
                 elif "responseStatusCode" in event or "responseErrorReason" in event:
                     await self._read_create_answer(run, cdp, event, answer, key, mode, on_created)
-                elif _asks_for_boost(request.get("postData")):
+                elif asks_for_boost(request.get("postData")):
                     answer.set_result(_Answer(refused_boost=True))
                     await cdp.send(
                         "Fetch.failRequest", {"requestId": request_id, "errorReason": "Aborted"}
@@ -976,7 +959,7 @@ class VintedPublisher:
                     await cdp.send("Fetch.continueRequest", {"requestId": request_id})
             except PlaywrightError as exc:
                 if not answer.done():
-                    answer.set_result(_Answer(error=_first_line(exc)))
+                    answer.set_result(_Answer(error=first_line(exc)))
 
         def failed(request: Request) -> None:
             if is_create_call(request.method, request.url) and not answer.done():
@@ -1027,15 +1010,15 @@ class VintedPublisher:
         data: Any = None
         with contextlib.suppress(ValueError):
             data = json.loads(text)
-        entity_id = _entity_id(data, key)
+        created = entity_id(data, key)
         # A refusal (4xx) is definite; a crash, or a success without an id, is not.
-        run.maybe_created = status >= 500 or (200 <= status < 300 and entity_id is None)
-        if 200 <= status < 300 and entity_id is not None and on_created and mode == "publish":
+        run.maybe_created = status >= 500 or (200 <= status < 300 and created is None)
+        if 200 <= status < 300 and created is not None and on_created and mode == "publish":
             try:
-                await on_created(entity_id)
+                await on_created(created)
             except Exception as exc:  # noqa: BLE001 - the listing exists regardless
-                log.exception("on_created(%s) failed", entity_id)
-                run.notes.append(f"on_created({entity_id}) failed: {exc!r}")
+                log.exception("on_created(%s) failed", created)
+                run.notes.append(f"on_created({created}) failed: {exc!r}")
         answer.set_result(_Answer(status, headers, body=data, text=text))
         await cdp.send("Fetch.continueRequest", {"requestId": request_id})
 
@@ -1059,9 +1042,9 @@ class VintedPublisher:
             return FieldRejected("push_up", "the page asked for the paid boost: not sent")
         if answer.error:
             return NetworkFailure(step=run.step, detail=answer.error)
-        entity_id = _entity_id(answer.body, key)
+        created = entity_id(answer.body, key)
         if 200 <= answer.status < 300:
-            if entity_id is None:
+            if created is None:
                 run.maybe_created = True
                 return PageChanged(run.step, f"{key}.id in the answer")
             # Let the page land on the wardrobe so its cookies settle; the id is what counts.
@@ -1070,10 +1053,10 @@ class VintedPublisher:
                     lambda url: urlparse(url).path != sel.UPLOAD_PATH, timeout=5_000
                 )
             if mode == "publish":
-                return Published(entity_id, self._url(sel.item_path(entity_id)), step=run.step)
-            return SavedAsDraft(entity_id, step=run.step)
+                return Published(created, self._url(sel.item_path(created)), step=run.step)
+            return SavedAsDraft(created, step=run.step)
         if answer.status == 429:
-            return RateLimited(_retry_after(answer.headers), step=run.step)
+            return RateLimited(retry_after(answer.headers), step=run.step)
         if answer.status >= 500 or answer.status == 0:
             dialog = page.locator(sel.CRITICAL_ERROR_DIALOG)
             with contextlib.suppress(PlaywrightTimeout):
@@ -1120,10 +1103,10 @@ class VintedPublisher:
         entries: list[list[str]] = await page.locator(sel.WARDROBE_ITEM_TITLE).evaluate_all(
             "els => els.map(e => [e.getAttribute('data-testid') || '', e.textContent || ''])"
         )
-        wanted = _same_title(title)
+        wanted = same_title(title)
         for test_id, shown in entries:
             found = re.fullmatch(sel.WARDROBE_ITEM_ID_PATTERN, test_id)
-            if found and _same_title(shown) == wanted:
+            if found and same_title(shown) == wanted:
                 return int(found[1])
         return None
 
@@ -1216,91 +1199,6 @@ class VintedPublisher:
 
 
 # ---------------------------------------------------------------------- helpers
-def match_size(size: str, labels: list[str]) -> int | None:
-    """Return the index of the first label holding our size ("M" in "M / 38 / 10"), or None."""
-    candidates = [size, *re.split(r"[\s/|]+", size)]
-    for candidate in candidates:
-        key = _size_key(candidate)
-        if not key:
-            continue
-        for index, label in enumerate(labels):
-            parts = [_size_key(p) for p in label.split(sel.SIZE_LABEL_SEPARATOR)]
-            if key == _size_key(label) or key in parts:
-                return index
-    return None
-
-
-def _size_key(text: str) -> str:
-    key = _fold(text)
-    key = _SIZE_ALIASES.get(key, key)
-    key = re.sub(r"^(?:eu|fr|it|uk|us|taille|size|gr\.?|grosse)\s+", "", key)
-    return key.replace(" ", "").replace(".", ",")
-
-
-def _fold(text: str) -> str:
-    """Return text lowercased, without accents and with single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
-def _same_text(text: str) -> str:
-    return text.replace("\r\n", "\n").strip()
-
-
-def _same_title(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _parse_price(text: str) -> float | None:
-    """Return the amount a price field shows ("12,50", "1 234,50 €", "12.50"), or None."""
-    digits = re.sub(r"[^\d,.]", "", text)
-    if not re.search(r"\d", digits):
-        return None
-    last = max(digits.rfind(","), digits.rfind("."))
-    whole, fraction = digits, ""
-    if last >= 0 and len(digits) - last - 1 <= 2:
-        whole, fraction = digits[:last], digits[last + 1 :]
-    whole = re.sub(r"[,.]", "", whole) or "0"
-    return round(float(f"{whole}.{fraction or '0'}"), 2)
-
-
-def _retry_after(headers: dict[str, str]) -> float | None:
-    """Return Retry-After in seconds (a number or an HTTP date), or None."""
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    if value is None:
-        return None
-    value = value.strip()
-    with contextlib.suppress(ValueError):
-        seconds = float(value)
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
-    with contextlib.suppress(TypeError, ValueError, IndexError):
-        when = parsedate_to_datetime(value)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
-    return None
-
-
-def _entity_id(body: Any, key: str) -> int | None:
-    """Return body[key]["id"] when it is an integer id."""
-    entity = body.get(key) if isinstance(body, dict) else None
-    value = entity.get("id") if isinstance(entity, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _asks_for_boost(post_data: str | None) -> bool:
-    """Return whether a create call's JSON body asks for the paid boost (push_up)."""
-    try:
-        body = json.loads(post_data or "")
-    except ValueError:
-        return False
-    return isinstance(body, dict) and bool(body.get("push_up"))
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
 async def _has_text(page: Page, text: str) -> bool:
     return await page.get_by_text(re.compile(re.escape(text), re.IGNORECASE)).count() > 0
 
@@ -1321,28 +1219,6 @@ def _first_leaf(catalogs: list[dict[str, Any]], path: list[str] | None) -> list[
         ids.append(int(node["id"]))
         level = node.get("catalogs") or []
     return ids if not level else []
-
-
-def _invalid_listing(listing: ListingToPublish) -> FieldRejected | None:
-    """Return what makes a listing unpublishable before any page opens, or None."""
-    if not listing.photos:
-        return FieldRejected("photos", "at least one photo is needed", step="validate")
-    if len(listing.photos) > MAX_PHOTOS:
-        return FieldRejected("photos", f"at most {MAX_PHOTOS} photos", step="validate")
-    absent = [p.name for p in listing.photos if not Path(p).is_file()]
-    if absent:
-        return FieldRejected("photos", f"missing files: {', '.join(absent)}", step="validate")
-    if not listing.title.strip():
-        return FieldRejected("title", "the title is empty", step="validate")
-    if not listing.category_path:
-        return FieldRejected("category", "no category", step="validate")
-    if not (math.isfinite(listing.price) and listing.price > 0):
-        return FieldRejected("price", f"{listing.price} is not a price", step="validate")
-    if listing.package_size not in (1, 2, 3):
-        return FieldRejected(
-            "package_size", f"{listing.package_size} is not 1, 2 or 3", step="validate"
-        )
-    return None
 
 
 def _playwright_cookies(cookies: Cookies, base_url: str) -> list[dict[str, Any]]:

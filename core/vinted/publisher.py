@@ -24,15 +24,12 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import urlparse
 
 from playwright.async_api import (
-    Browser,
     BrowserContext,
     CDPSession,
     Locator,
     Page,
-    Playwright,
     Request,
     Response,
-    async_playwright,
     expect,
 )
 from playwright.async_api import Error as PlaywrightError
@@ -40,6 +37,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from core.models import Condition
 from core.vinted import selectors as sel
+from core.vinted.browser import Chromium, context_cookies
 from core.vinted.colours import colour_ids
 from core.vinted.helpers import (
     asks_for_boost,
@@ -78,22 +76,8 @@ __all__ = ["ListingToPublish", "VintedPublisher", "match_size"]
 
 log = logging.getLogger(__name__)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    # A seller's own Chrome does not announce automation (navigator.webdriver stays false).
-    "--disable-blink-features=AutomationControlled",
-]
-VIEWPORT = {"width": 1366, "height": 900}
 CookieSink = Callable[[Cookies], Awaitable[None]]
 T = TypeVar("T")
-
-_SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None", "no_restriction": "None"}
 
 
 class _Stop(Exception):
@@ -151,56 +135,27 @@ class VintedPublisher:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._host = urlparse(self.base_url).hostname or ""
-        self._executable_path = executable_path
+        self._chromium = Chromium(
+            executable_path=executable_path,
+            headless=headless,
+            locale=locale,
+            timezone_id=timezone_id,
+        )
         self._screenshots_dir = Path(screenshots_dir)
-        self._headless = headless
         self._timeout_ms = timeout_ms
         self._typing_ms = (min(slow_typing_ms), max(slow_typing_ms))
         self._photo_timeout_ms = photo_timeout_ms
         self._refresh_timeout_ms = session_refresh_timeout_ms
-        self._locale = locale
-        self._timezone_id = timezone_id
         self._rng = random.Random()
-        self._start_lock = asyncio.Lock()
-        self._playwright: Playwright | None = None
-        self._browser: Browser | None = None
-        self._user_agent = ""
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
         """Launch the browser (once)."""
-        async with self._start_lock:
-            if self._browser is not None:
-                return
-            playwright = await async_playwright().start()
-            try:
-                browser = await playwright.chromium.launch(
-                    executable_path=self._executable_path,
-                    headless=self._headless,
-                    args=CHROMIUM_ARGS,
-                )
-            except BaseException:
-                await playwright.stop()
-                raise
-            self._playwright, self._browser = playwright, browser
-            major = browser.version.split(".")[0]
-            # Headless Chromium says "HeadlessChrome": present the desktop browser it is.
-            self._user_agent = (
-                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                f"Chrome/{major}.0.0.0 Safari/537.36"
-            )
-            log.info("chromium %s started", browser.version)
+        await self._chromium.start()
 
     async def close(self) -> None:
         """Close the browser."""
-        async with self._start_lock:
-            browser, playwright = self._browser, self._playwright
-            self._browser = self._playwright = None
-            if browser is not None:
-                with contextlib.suppress(PlaywrightError):
-                    await browser.close()
-            if playwright is not None:
-                await playwright.stop()
+        await self._chromium.close()
 
     async def __aenter__(self) -> VintedPublisher:
         await self.start()
@@ -315,42 +270,17 @@ class VintedPublisher:
         self, cookies: Cookies, on_cookies: CookieSink | None
     ) -> AsyncIterator[_Run]:
         """Open a context holding the seller's cookies; keep its cookies when it closes."""
-        await self.start()
-        assert self._browser is not None
-        context = await self._browser.new_context(
-            locale=self._locale,
-            timezone_id=self._timezone_id,
-            user_agent=self._user_agent,
-            viewport=VIEWPORT,  # type: ignore[arg-type]
-            device_scale_factor=1,
-        )
-        run: _Run | None = None
-        try:
-            await context.add_cookies(_playwright_cookies(cookies, self.base_url))  # type: ignore[arg-type]
-            page = await context.new_page()
-            page.set_default_timeout(self._timeout_ms)
-            page.set_default_navigation_timeout(self._timeout_ms)
+        async with self._chromium.context(
+            cookies, base_url=self.base_url, timeout_ms=self._timeout_ms
+        ) as (context, page):
             run = _Run(context=context, page=page, cookies=list(cookies))
-            yield run
-        finally:
             try:
-                if run is not None:
-                    with contextlib.suppress(PlaywrightError):
-                        run.cookies = await self._context_cookies(context)
-                    if on_cookies is not None:
-                        await on_cookies(run.cookies)
+                yield run
             finally:
                 with contextlib.suppress(PlaywrightError):
-                    await context.close()
-
-    async def _context_cookies(self, context: BrowserContext) -> Cookies:
-        """Return the context's cookies for Vinted's domain, rotated tokens included."""
-        kept = []
-        for cookie in await context.cookies():
-            domain = str(cookie.get("domain", "")).lstrip(".")
-            if domain and (self._host == domain or self._host.endswith("." + domain)):
-                kept.append(dict(cookie))
-        return kept
+                    run.cookies = await context_cookies(context, self._host)
+                if on_cookies is not None:
+                    await on_cookies(run.cookies)
 
     async def _guarded(self, run: _Run, work: Awaitable[T]) -> T | Outcome:
         """Run one call's steps; turn every way it can end into a typed outcome."""
@@ -507,7 +437,7 @@ class VintedPublisher:
         uid = next(
             (
                 c["value"]
-                for c in await self._context_cookies(run.context)
+                for c in await context_cookies(run.context, self._host)
                 if c["name"] == sel.USER_ID_COOKIE
             ),
             "",
@@ -1219,32 +1149,3 @@ def _first_leaf(catalogs: list[dict[str, Any]], path: list[str] | None) -> list[
         ids.append(int(node["id"]))
         level = node.get("catalogs") or []
     return ids if not level else []
-
-
-def _playwright_cookies(cookies: Cookies, base_url: str) -> list[dict[str, Any]]:
-    """Return cookies in the shape BrowserContext.add_cookies takes, tolerating exports."""
-    converted = []
-    for cookie in cookies:
-        name, value = cookie.get("name"), cookie.get("value")
-        if not name or value is None:
-            continue
-        out: dict[str, Any] = {"name": str(name), "value": str(value)}
-        if cookie.get("url"):
-            out["url"] = str(cookie["url"])
-        elif cookie.get("domain"):
-            out["domain"] = str(cookie["domain"])
-            out["path"] = str(cookie.get("path") or "/")
-        else:
-            out["url"] = base_url
-        expires = cookie.get("expires", cookie.get("expirationDate"))
-        if isinstance(expires, int | float) and not isinstance(expires, bool) and expires > 0:
-            out["expires"] = float(expires)
-        for flag in ("httpOnly", "secure"):
-            if flag in cookie:
-                out[flag] = bool(cookie[flag])
-        same_site = _SAME_SITE.get(str(cookie.get("sameSite") or "").lower())
-        # Chromium drops SameSite=None cookies that are not Secure.
-        if same_site and not (same_site == "None" and not out.get("secure")):
-            out["sameSite"] = same_site
-        converted.append(out)
-    return converted

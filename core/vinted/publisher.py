@@ -28,7 +28,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from core.models import Condition
 from core.vinted import selectors as sel
-from core.vinted.browser import Chromium, context_cookies
+from core.vinted.browser import Chromium
 from core.vinted.colours import colour_ids
 from core.vinted.helpers import (
     asks_for_boost,
@@ -39,7 +39,6 @@ from core.vinted.helpers import (
     parse_price,
     retry_after,
     same_text,
-    same_title,
 )
 from core.vinted.listing import MODES, ListingToPublish, invalid_listing
 from core.vinted.materials import material_matches, material_names
@@ -62,6 +61,8 @@ from core.vinted.outcomes import (
     Timeout,
 )
 from core.vinted.page import Answer, CookieSink, Crashed, Run, RunConfig, Stop, guarded, open_run
+from core.vinted.session import check_session, current_user
+from core.vinted.wardrobe import find_on_wardrobe
 
 __all__ = ["ListingToPublish", "VintedPublisher", "match_size"]
 
@@ -268,54 +269,6 @@ async def _safe_to_retry(run: Run, title: str) -> bool:
         )
         return False
     return True
-
-
-async def check_session(run: Run) -> tuple[int, str]:
-    """Open the home page and return the signed-in member's id and login."""
-    run.step = "check_session"
-    await run.goto(run.url("/"))
-    return await current_user(run)
-
-
-async def current_user(run: Run) -> tuple[int, str]:
-    """Return the signed-in member's id and login, read from inside the page."""
-    answer = await run.fetch_json(sel.CURRENT_USER_API)
-    user = answer.body.get("user") if isinstance(answer.body, dict) else None
-    if answer.status == 200 and isinstance(user, dict) and isinstance(user.get("id"), int):
-        return user["id"], str(user.get("login") or "")
-    if answer.status != 404:
-        raise Stop(run.api_refusal(answer, sel.CURRENT_USER_API))
-    # The API moved: the header still names the member, and v_uid holds the id.
-    menu = run.page.locator(sel.USER_MENU_LOGIN).first
-    uid = next(
-        (
-            c["value"]
-            for c in await context_cookies(run.context, run.config.host)
-            if c["name"] == sel.USER_ID_COOKIE
-        ),
-        "",
-    )
-    if await menu.count() and str(uid).isdigit():
-        return int(uid), await menu.get_attribute("alt") or ""
-    raise Stop(PageChanged(run.step, sel.CURRENT_USER_API))
-
-
-async def find_on_wardrobe(run: Run, user_id: int, title: str) -> int | None:
-    """Return the newest listing with this title on the member's wardrobe page."""
-    run.step = "find_listing"
-    page = run.page
-    await run.goto(run.url(sel.wardrobe_path(user_id)))
-    grid = page.locator(sel.WARDROBE_ITEMS).first
-    await run.wait(grid, sel.WARDROBE_ITEMS, state="attached")  # empty: no height
-    entries: list[list[str]] = await page.locator(sel.WARDROBE_ITEM_TITLE).evaluate_all(
-        "els => els.map(e => [e.getAttribute('data-testid') || '', e.textContent || ''])"
-    )
-    wanted = same_title(title)
-    for test_id, shown in entries:
-        found = re.fullmatch(sel.WARDROBE_ITEM_ID_PATTERN, test_id)
-        if found and same_title(shown) == wanted:
-            return int(found[1])
-    return None
 
 
 async def open_picker(run: Run, key: str) -> Locator:

@@ -13,7 +13,6 @@ import contextlib
 import json
 import logging
 import random
-import re
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -29,19 +28,23 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from core.models import Condition
 from core.vinted import selectors as sel
 from core.vinted.browser import Chromium
-from core.vinted.colours import colour_ids
+from core.vinted.category import (
+    catalog_ids,
+    category_and_attributes,
+    category_is,
+    fetch_catalogs,
+    first_leaf,
+)
 from core.vinted.helpers import (
     asks_for_boost,
     entity_id,
     first_line,
-    fold,
     match_size,
     parse_price,
     retry_after,
     same_text,
 )
 from core.vinted.listing import MODES, ListingToPublish, invalid_listing
-from core.vinted.materials import material_matches, material_names
 from core.vinted.outcomes import (
     CaptchaRequired,
     Cookies,
@@ -61,6 +64,7 @@ from core.vinted.outcomes import (
     Timeout,
 )
 from core.vinted.page import Answer, CookieSink, Crashed, Run, RunConfig, Stop, guarded, open_run
+from core.vinted.pickers import close_picker, open_picker
 from core.vinted.session import check_session, current_user
 from core.vinted.wardrobe import find_on_wardrobe
 
@@ -269,269 +273,6 @@ async def _safe_to_retry(run: Run, title: str) -> bool:
         )
         return False
     return True
-
-
-async def open_picker(run: Run, key: str) -> Locator:
-    """Open a picker (`<key>-input` opens `<key>-content`) and return its content."""
-    page = run.page
-    content = page.locator(sel.picker_content(key))
-    if not await content.is_visible():
-        trigger = page.locator(sel.picker_input(key))
-        await run.wait(trigger, sel.picker_input(key))
-        await trigger.click()
-        await run.wait(content, sel.picker_content(key))
-    return content
-
-
-async def close_picker(run: Run, key: str) -> None:
-    """Close a picker when it is open, and wait until it is gone."""
-    page = run.page
-    content = page.locator(sel.picker_content(key))
-    if await content.is_visible():
-        await page.locator(sel.picker_input(key)).click()
-        await run.wait(content, sel.picker_content(key), state="hidden")
-
-
-async def fill_attributes(run: Run, listing: ListingToPublish) -> None:
-    """Fill the fields a leaf category reveals: brand, size, condition, colours, material."""
-    run.step = "condition"
-    condition_input = run.page.locator(sel.picker_input(sel.CONDITION_PICKER))
-    # The condition shows for every leaf: once it is there, the leaf's fields are.
-    await run.wait(condition_input, sel.picker_input(sel.CONDITION_PICKER))
-    await choose_brand(run, listing.brand)
-    await choose_size(run, listing.size)
-    await choose_condition(run, listing.condition)
-    await choose_colours(run, listing.colours)
-    await choose_material(run, listing.material)
-
-
-async def choose_brand(run: Run, brand: str | None) -> None:
-    """Pick the brand by its exact name, or "no brand" when it is unknown to Vinted."""
-    run.step = "brand"
-    content = await open_picker(run, sel.BRAND_PICKER)
-    no_brand = content.locator(sel.NO_BRAND).first
-    if brand and brand.strip():
-        search = content.locator(sel.BRAND_SEARCH)
-        await run.wait(search, sel.BRAND_SEARCH)
-        await run.type_text(search, brand.strip())
-        cell = content.locator(sel.brand_cell(brand.strip())).first
-        # The search is done when our brand shows, or the page offers it as a custom one.
-        custom = content.locator(sel.CUSTOM_BRAND).first
-        await run.wait(cell.or_(custom).first, sel.brand_cell(brand.strip()))
-        if await cell.count():
-            chosen = await cell.get_attribute("aria-label") or brand
-            await cell.click()
-            await run.expect(
-                expect(run.page.locator(sel.picker_input(sel.BRAND_PICKER))).to_have_value(
-                    re.compile(f"^{re.escape(chosen)}$", re.IGNORECASE)
-                ),
-                sel.picker_input(sel.BRAND_PICKER),
-            )
-            return
-        run.notes.append(f"brand {brand!r} is not on Vinted's list: listed without a brand")
-    await run.wait(no_brand, sel.NO_BRAND)
-    await no_brand.click()
-    await run.wait(content, sel.picker_content(sel.BRAND_PICKER), state="hidden")
-
-
-async def choose_size(run: Run, size: str | None) -> None:
-    """Pick the size option whose label holds our size ("M" in "M / 38 / 10")."""
-    run.step = "size"
-    trigger = run.page.locator(sel.picker_input(sel.SIZE_PICKER))
-    if not await trigger.count():
-        if size:
-            run.notes.append(f"size {size!r} not sent: this category has no size")
-        return
-    if not size or not size.strip():
-        raise Stop(FieldRejected("size", "this category needs a size"))
-    content = await open_picker(run, sel.SIZE_PICKER)
-    options = content.locator(sel.SIZE_OPTION)
-    await run.wait(options.first, sel.SIZE_OPTION)
-    labels: list[str] = await options.evaluate_all(
-        "(els, attr) => els.map(e => e.getAttribute(attr) || e.textContent.trim())",
-        sel.SIZE_OPTION_LABEL_ATTRIBUTE,
-    )
-    index = match_size(size, labels)
-    if index is None:
-        await close_picker(run, sel.SIZE_PICKER)
-        offered = ", ".join(labels)
-        raise Stop(FieldRejected("size", f"no size matches {size!r}; offered: {offered}"))
-    await options.nth(index).click()
-    await run.expect(expect(trigger).not_to_have_value(""), sel.picker_input(sel.SIZE_PICKER))
-
-
-async def choose_condition(run: Run, condition: Condition) -> None:
-    """Pick the condition by its Vinted status id."""
-    run.step = "condition"
-    content = await open_picker(run, sel.CONDITION_PICKER)
-    option = content.locator(sel.condition_option(condition.vinted_id)).first
-    await run.wait(option, sel.condition_option(condition.vinted_id))
-    await option.click()
-    trigger = run.page.locator(sel.picker_input(sel.CONDITION_PICKER))
-    await run.expect(expect(trigger).not_to_have_value(""), sel.picker_input(sel.CONDITION_PICKER))
-
-
-async def choose_colours(run: Run, colours: list[str]) -> None:
-    """Tick up to two colours, found by name in our fr/en/de table."""
-    run.step = "colours"
-    wanted, unknown = colour_ids(colours, sel.MAX_COLOURS)
-    if unknown:
-        run.notes.append(f"colours not on Vinted's list: {', '.join(unknown)}")
-    if not wanted:
-        return
-    content = await open_picker(run, sel.COLOUR_PICKER)
-    for colour in wanted:
-        row = content.locator(sel.colour_row(colour)).first
-        box = content.locator(sel.colour_checkbox(colour)).first
-        await run.wait(row, sel.colour_row(colour))
-        if not await box.is_checked():
-            await row.click()
-        await run.expect(expect(box).to_be_checked(), sel.colour_checkbox(colour))
-    await close_picker(run, sel.COLOUR_PICKER)
-
-
-async def choose_material(run: Run, material: str | None) -> None:
-    """Tick the materials whose label matches ours; skip when none does."""
-    run.step = "material"
-    names = material_names(material or "")
-    trigger = run.page.locator(sel.picker_input(sel.MATERIAL_PICKER))
-    if not names:
-        return
-    if not await trigger.count():
-        run.notes.append(f"material {material!r} not sent: this category has none")
-        return
-    content = await open_picker(run, sel.MATERIAL_PICKER)
-    rows = content.locator(sel.MATERIAL_ROW)
-    await run.wait(rows.first, sel.MATERIAL_ROW)
-    offered: list[list[str]] = await rows.evaluate_all(
-        "els => els.map(e => [e.getAttribute('data-testid') || '', e.innerText.trim()])"
-    )
-    chosen: list[int] = []
-    for name in names:
-        for test_id, label in offered:
-            suffix = test_id.removeprefix(sel.MATERIAL_ROW_PREFIX)
-            if suffix.isdigit() and material_matches(name, label):
-                if int(suffix) not in chosen and len(chosen) < sel.MAX_MATERIALS:
-                    chosen.append(int(suffix))
-                break
-    if not chosen:
-        run.notes.append(f"material {material!r} is not on Vinted's list: left empty")
-    for material_id in chosen:
-        box = content.locator(sel.material_checkbox(material_id)).first
-        if not await box.is_checked():
-            await content.locator(sel.material_row(material_id)).first.click()
-        await run.expect(expect(box).to_be_checked(), sel.material_checkbox(material_id))
-    await close_picker(run, sel.MATERIAL_PICKER)
-
-
-async def fetch_catalogs(run: Run) -> list[dict[str, Any]]:
-    """Return Vinted's catalog tree (its root level), read from inside the page."""
-    answer = await run.fetch_json(sel.CATALOGS_API)
-    if answer.status != 200 or not isinstance(answer.body, dict):
-        raise Stop(run.api_refusal(answer, sel.CATALOGS_API))
-    catalogs: list[dict[str, Any]] = answer.body.get("catalogs") or []
-    return catalogs
-
-
-async def catalog_ids(run: Run, path: list[str]) -> list[int]:
-    """Return the catalog ids root to leaf for our title path, from the catalogs API."""
-    run.step = "category"
-    level = await fetch_catalogs(run)
-    ids: list[int] = []
-    for depth, title in enumerate(path):
-        node = next((n for n in level if n.get("title") == title), None) or next(
-            (n for n in level if fold(str(n.get("title", ""))) == fold(title)), None
-        )
-        if node is None:
-            shown = " > ".join(path[: depth + 1])
-            raise Stop(FieldRejected("category", f"Vinted has no category {shown}"))
-        ids.append(int(node["id"]))
-        level = node.get("catalogs") or []
-    if level:
-        # Our path stops where Vinted goes deeper: its "Autres ..." leaf is the way out.
-        other = next(
-            (
-                n
-                for n in level
-                if fold(str(n.get("title", ""))).startswith(sel.CATALOG_OTHER_PREFIX)
-                and not n.get("catalogs")
-            ),
-            None,
-        )
-        if other is None:
-            shown = " > ".join(path)
-            raise Stop(FieldRejected("category", f"{shown} is not a leaf on Vinted"))
-        ids.append(int(other["id"]))
-        run.notes.append(f"category {path[-1]!r} goes deeper: chose {other.get('title')!r}")
-    return ids
-
-
-def first_leaf(catalogs: list[dict[str, Any]], path: list[str] | None) -> list[int]:
-    """Return the ids down to the leaf at path, or down the first child of each level."""
-    ids: list[int] = []
-    level = catalogs
-    for depth in range(12):
-        if not level:
-            return ids
-        if path is not None and depth < len(path):
-            node = next((n for n in level if n.get("title") == path[depth]), None)
-            if node is None:
-                return []
-        else:
-            node = level[0]
-        ids.append(int(node["id"]))
-        level = node.get("catalogs") or []
-    return ids if not level else []
-
-
-async def category_is(run: Run, leaf_id: int) -> bool:
-    """Return whether the category input holds this leaf."""
-    chosen = await run.page.locator(sel.CATALOG_INPUT).get_attribute(sel.CATALOG_ID_ATTRIBUTE)
-    return chosen == str(leaf_id)
-
-
-async def category_and_attributes(
-    run: Run, listing: ListingToPublish, leaf_ids: list[int]
-) -> None:
-    """Choose the category, then the fields it reveals; walk again if it was swapped."""
-    for _ in range(2):
-        await choose_category(run, leaf_ids)
-        await fill_attributes(run, listing)
-        run.step = "category"
-        if await category_is(run, leaf_ids[-1]):
-            return
-        run.notes.append("the category changed while filling its fields: walked it again")
-    raise Stop(PageChanged("category", sel.CATALOG_INPUT))
-
-
-async def choose_category(run: Run, leaf_ids: list[int]) -> None:
-    """Walk the category picker level by level to our leaf."""
-    run.step = "category"
-    page = run.page
-    category = page.locator(sel.CATALOG_INPUT)
-    await run.wait(category, sel.CATALOG_INPUT)
-    if await category_is(run, leaf_ids[-1]):
-        return
-    prefilled = await category.get_attribute(sel.CATALOG_ID_ATTRIBUTE)
-    if prefilled:
-        shown = await category.get_attribute(sel.CATALOG_PATH_ATTRIBUTE) or prefilled
-        run.notes.append(f"Vinted pre-filled the category {shown!r}: replaced it")
-    content = await open_picker(run, sel.CATALOG_PICKER)
-    root = content.locator(sel.catalog_row(leaf_ids[0])).first
-    back = content.locator(sel.CATALOG_BACK_BUTTON).first
-    # The picker may reopen at the level where it was left: go back up to the roots.
-    for _ in range(8):
-        await run.wait(root.or_(back).first, sel.catalog_row(leaf_ids[0]))
-        if await root.is_visible():
-            break
-        await back.click()
-    for catalog_id in leaf_ids:
-        row = content.locator(sel.catalog_row(catalog_id)).first
-        await run.wait(row, sel.catalog_row(catalog_id))
-        await row.click()
-    await run.wait(content, sel.picker_content(sel.CATALOG_PICKER), state="hidden")
-    if not await category_is(run, leaf_ids[-1]):
-        raise Stop(PageChanged(run.step, f"{sel.CATALOG_INPUT}[{sel.CATALOG_ID_ATTRIBUTE}]"))
 
 
 async def open_upload_page(run: Run, ready: list[str]) -> None:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from core.store import Store
 
-from core.models import DraftStatus
+from core.db import Database
+from core.drafts.models import DraftStatus
+from core.services import Repositories
 from tests.fakes.openai import FakeOpenAIServer
 from tests.fakes.telegram import ChatMessage, FakeTelegram
 from tests.fakes.vinted import FakeVinted
@@ -105,13 +106,14 @@ async def connect_and_send_album(product: Product) -> ChatMessage:
 
 
 async def stored_draft(data_dir: Path):  # type: ignore[no-untyped-def]
-    store = await Store.open(data_dir / "bot.db")
+    db = await Database.open(data_dir / "bot.db")
+    store = Repositories.over(db, "vinted")
     try:
-        [draft] = await store.list_drafts(SELLER.id)
-        photos = await store.get_photos(draft.photo_ids)
+        [draft] = await store.drafts.page(SELLER.id, None)
+        photos = await store.batches.get_photos(draft.photo_ids)
         return draft, [(data_dir / p.path).read_bytes() for p in photos]
     finally:
-        await store.close()
+        await db.close()
 
 
 async def test_seller_connects_sends_an_album_approves_and_gets_the_listing_url(
@@ -126,7 +128,7 @@ async def test_seller_connects_sends_an_album_approves_and_gets_the_listing_url(
     [item] = product.vinted.items
     assert f"{product.vinted.base_url}/items/{item.id}" in message.content
     draft, photo_bytes = await stored_draft(product.data_dir)
-    assert draft.status is DraftStatus.PUBLISHED and draft.vinted_item_id == item.id
+    assert draft.status is DraftStatus.PUBLISHED and draft.publication.item_id == str(item.id)
     assert item.title == draft.title
     assert draft.price is not None and item.price == draft.price.target
     assert [p.data for p in item.photos] == photo_bytes  # cover first, the stored JPEGs
@@ -157,7 +159,8 @@ async def test_killed_while_publishing_then_restarted_makes_exactly_one_listing(
     assert len(product.vinted.items) == 1
     draft, _ = await stored_draft(product.data_dir)
     assert draft.status is DraftStatus.PUBLISHED
-    assert draft.vinted_item_id == product.vinted.items[0].id
+    assert draft.publication is not None
+    assert draft.publication.item_id == str(product.vinted.items[0].id)
 
 
 async def test_killed_right_after_vinted_created_the_item_is_not_published_twice(

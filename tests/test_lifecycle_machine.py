@@ -225,9 +225,7 @@ class SellersDay(RuleBasedStateMachine):
     @invariant()
     def a_listing_belongs_to_a_published_draft_once_settled(self) -> None:
         """Each listing on the marketplace is, or will be once reconciled, its draft's."""
-        open_drafts = {
-            a.draft_id for a in self.run(self.services.repos.attempts.open_attempts())
-        }
+        open_drafts = {a.draft_id for a in self.run(self.services.repos.attempts.open_attempts())}
         for item_id, title in self.vinted.wardrobe.get(9111, []):
             n = int(title.rsplit("°", 1)[1])
             draft_id = self.draft_ids[n]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.models import DraftStatus
+from core.drafts.models import DraftStatus
 from tests.fakes.openai import FakeOpenAIServer
 from tests.fakes.telegram import ChatMessage, FakeTelegram
 from tests.fakes.vinted import FakeVinted
@@ -64,7 +64,7 @@ async def test_connect_with_a_cookie_header_names_the_vinted_account(shop: Shop)
     await connect(shop)
     session = await shop.services.sessions.info(SELLER.id)  # type: ignore[attr-defined]
     assert session is not None and session.username == "camille_vend"
-    stored = await shop.services.store.get_vinted_session(SELLER.id)  # type: ignore[attr-defined]
+    stored = await shop.services.repos.sessions.get(SELLER.id)  # type: ignore[attr-defined]
     assert b"access_token_web" not in stored.encrypted  # encrypted at rest
     shop.tg.user_sends_command(SELLER, "/status")
     await shop.tg.wait_for_message(SELLER, "Dernière vérification")
@@ -98,8 +98,8 @@ async def test_approved_draft_is_published_and_the_seller_gets_the_url(shop: Sho
     published = await shop.tg.wait_for_message(SELLER, "/items/", since=card, timeout=90)
     [item] = shop.vinted.items
     assert f"{shop.vinted.base_url}/items/{item.id}" in published.content
-    [draft] = await shop.services.store.list_drafts(SELLER.id)  # type: ignore[attr-defined]
-    assert draft.status is DraftStatus.PUBLISHED and draft.vinted_item_id == item.id
+    [draft] = await shop.services.repos.drafts.page(SELLER.id, None)  # type: ignore[attr-defined]
+    assert draft.status is DraftStatus.PUBLISHED and draft.publication.item_id == str(item.id)
     assert item.title == draft.title
     assert draft.price is not None and item.price == draft.price.target
     assert len(item.photos) == len(draft.photo_ids)
@@ -128,7 +128,7 @@ async def first_card(shop: Shop) -> ChatMessage:
 async def test_dry_run_fills_the_form_shows_it_and_publishes_nothing(shop: Shop) -> None:
     await connect(shop)
     card = await first_card(shop)
-    [draft] = await shop.services.store.list_drafts(SELLER.id)  # type: ignore[attr-defined]
+    [draft] = await shop.services.repos.drafts.page(SELLER.id, None)  # type: ignore[attr-defined]
     shop.tg.user_sends_text(SELLER, f"/dryrun {draft.id}")
     shot = await shop.tg.wait_for_message(SELLER, "Essai à blanc", since=card, timeout=90)
     assert shot.kind == "photo" and shot.data and shot.data[:4] == b"\x89PNG"
@@ -137,7 +137,7 @@ async def test_dry_run_fills_the_form_shows_it_and_publishes_nothing(shop: Shop)
 
 async def test_publish_at_keeps_a_draft_back_until_the_time(shop: Shop) -> None:
     card = await first_card(shop)
-    [draft] = await shop.services.store.list_drafts(SELLER.id)  # type: ignore[attr-defined]
+    [draft] = await shop.services.repos.drafts.page(SELLER.id, None)  # type: ignore[attr-defined]
     shop.tg.user_sends_text(SELLER, f"/at {draft.id} 23:59")
     await shop.tg.wait_for_message(SELLER, "validez-le", since=card)
     shop.tg.user_presses(SELLER, card, "Valider")

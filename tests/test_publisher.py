@@ -13,8 +13,7 @@ import pytest
 import pytest_asyncio
 
 from core.config import Settings
-from core.models import Condition
-from core.vinted.outcomes import (
+from core.marketplace import (
     CaptchaRequired,
     DryRunDone,
     FieldRejected,
@@ -27,6 +26,7 @@ from core.vinted.outcomes import (
     SessionInfo,
     VerificationRequired,
 )
+from core.models import Condition
 from core.vinted.publisher import ListingToPublish, VintedPublisher, match_size
 from tests.fakes.vinted import CreatedItem, FakeVinted, RecordedRequest, Switches
 
@@ -165,7 +165,7 @@ async def test_seller_publishes_and_vinted_receives_every_field_exactly(
     assert (item.price, item.item["currency"]) == (12.5, "EUR")
     assert item.catalog_id == vinted.catalog_id(WOMEN_JEANS)
     assert (item.brand_id, item.brand) == (10, "Levi's")
-    assert (item.size_id, item.condition_id) == (4, Condition.VERY_GOOD.vinted_id)
+    assert (item.size_id, item.condition_id) == (4, 2)  # very good is status_id 2
     assert item.color_ids == [9, 12]  # blue, white; black is a third colour, over the cap
     assert (item.material_ids, item.package_size_id, item.push_up) == ([44], 3, False)
     assert [p.data for p in item.photos] == [p.read_bytes() for p in JEANS_PHOTOS]

@@ -1,6 +1,6 @@
 """The Playwright publisher: Vinted's upload page driven like a seller would drive it."""
 
-from core.vinted.outcomes import (
+from core.marketplace import (
     CaptchaRequired,
     DryRunDone,
     FieldRejected,
@@ -18,7 +18,8 @@ from core.vinted.outcomes import (
     Timeout,
     VerificationRequired,
 )
-from core.vinted.publisher import ListingToPublish, VintedPublisher
+from core.vinted.listing import ListingToPublish
+from core.vinted.publisher import VintedPublisher
 
 __all__ = [
     "CaptchaRequired",

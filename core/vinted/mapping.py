@@ -10,7 +10,7 @@ from core.drafts.models import Draft
 from core.intake.models import Photo
 from core.marketplace import ListingInvalid
 from core.models import Condition
-from core.vinted.publisher import ListingToPublish
+from core.vinted.listing import ListingToPublish
 
 # Vinted's `status_id` per condition (UPLOAD-FORM.md section 4).
 CONDITION_IDS: dict[Condition, int] = {

@@ -20,8 +20,9 @@ from core.marketplace import (
     SessionInfo,
 )
 from core.vinted import selectors as sel
+from core.vinted.listing import ListingToPublish
 from core.vinted.mapping import form_for, sample_category_path
-from core.vinted.publisher import ListingToPublish, VintedPublisher
+from core.vinted.publisher import VintedPublisher
 
 NAME = "vinted"
 

@@ -1,0 +1,281 @@
+"""One call's page: its progress, navigation that notices blockers, waits with typed outcomes.
+
+Every step ends in a typed outcome: a step raises Stop with it, and guarded() turns whatever
+else escapes (a crash dialog, a Playwright timeout or error) into one, with a screenshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import random
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlparse
+
+from playwright.async_api import BrowserContext, Locator, Page, Response
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from core.marketplace import (
+    CaptchaRequired,
+    Cookies,
+    NetworkFailure,
+    Outcome,
+    PageChanged,
+    RateLimited,
+    SessionExpired,
+    Timeout,
+    VerificationRequired,
+)
+from core.vinted import selectors as sel
+from core.vinted.browser import Chromium, context_cookies
+from core.vinted.helpers import first_line, retry_after
+
+log = logging.getLogger(__name__)
+
+CookieSink = Callable[[Cookies], Awaitable[None]]
+T = TypeVar("T")
+
+
+class Stop(Exception):
+    """End the run with this outcome."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.describe())
+        self.outcome = outcome
+
+
+class Crashed(Exception):
+    """The page shows its critical error dialog and needs a reload."""
+
+
+@dataclass
+class Answer:
+    """What an API call answered, or why it has no answer to read."""
+
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    text: str = ""
+    error: str = ""
+    refused_boost: bool = False  # we stopped a create call that asked for the paid boost
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Where Vinted is and how patiently and humanly its pages are driven."""
+
+    base_url: str
+    screenshots_dir: Path
+    timeout_ms: int
+    photo_timeout_ms: int
+    refresh_timeout_ms: int
+    typing_ms: tuple[int, int]  # the shortest and longest pause between keys
+    rng: random.Random
+
+    @property
+    def host(self) -> str:
+        """Return the host name of Vinted's site."""
+        return urlparse(self.base_url).hostname or ""
+
+
+@dataclass
+class Run:
+    """One call's browser context, page and progress."""
+
+    context: BrowserContext
+    page: Page
+    cookies: Cookies
+    config: RunConfig
+    step: str = "start"
+    notes: list[str] = field(default_factory=list)
+    maybe_created: bool = False  # a create call left without a definite answer
+
+    def url(self, path: str) -> str:
+        """Return the address of a path on Vinted's site."""
+        return self.config.base_url + path
+
+    async def goto(self, url: str) -> Response | None:
+        """Load a page, then stop on a captcha, a rate limit, a logout or a verification."""
+        try:
+            response = await self.page.goto(url, wait_until="load")
+        except PlaywrightTimeout as exc:
+            raise Stop(Timeout(step=self.step, detail=f"loading {url}")) from exc
+        except PlaywrightError as exc:
+            if "interrupted by another navigation" not in str(exc):
+                raise Stop(NetworkFailure(step=self.step, detail=first_line(exc))) from exc
+            # A script redirect (a session refresh) took over: follow it.
+            await self.page.wait_for_load_state("load")
+            response = None
+        await self.check_blockers(response)
+        return response
+
+    async def check_blockers(self, response: Response | None) -> None:
+        """Raise the outcome of whatever keeps the seller from the page, if anything does."""
+        page = self.page
+        status = response.status if response is not None else None
+        if urlparse(page.url).path.startswith(sel.SESSION_REFRESH_PATH):
+            try:
+                await page.wait_for_url(
+                    lambda url: not urlparse(url).path.startswith(sel.SESSION_REFRESH_PATH),
+                    timeout=self.config.refresh_timeout_ms,
+                )
+                await page.wait_for_load_state("load")
+            except PlaywrightTimeout as exc:
+                raise Stop(
+                    SessionExpired(step=self.step, detail="the session refresh never finished")
+                ) from exc
+            status = None
+        if await page.locator(sel.CAPTCHA).count() or await _has_text(page, sel.CAPTCHA_TEXT):
+            raise Stop(CaptchaRequired(step=self.step))
+        if status == 429 or await page.locator(sel.TOO_MANY_REQUESTS).count():
+            seconds = retry_after(response.headers if response is not None else {})
+            raise Stop(RateLimited(seconds, step=self.step))
+        path = urlparse(page.url).path
+        if path.startswith(sel.VERIFICATION_PATH):
+            raise Stop(VerificationRequired(step=self.step, url=page.url))
+        if path.startswith(sel.SIGNUP_PATH) or await page.locator(sel.LOGIN_BUTTON).count():
+            raise Stop(SessionExpired(step=self.step, detail="signed out"))
+        if await page.locator(sel.CRITICAL_ERROR_DIALOG).count():
+            raise Crashed()
+
+    async def wait(
+        self,
+        locator: Locator,
+        selector: str,
+        *,
+        state: Literal["visible", "attached", "hidden"] = "visible",
+        timeout_ms: float | None = None,
+    ) -> None:
+        """Wait for an element; when it never comes, say why (blocker) or which selector."""
+        await self._page_did(
+            locator.wait_for(state=state, timeout=timeout_ms or self.config.timeout_ms),
+            PlaywrightTimeout,
+            selector,
+        )
+
+    async def expect(self, check: Awaitable[None], selector: str) -> None:
+        """Await a Playwright assertion; a failed one means the page did not do what we did."""
+        await self._page_did(check, AssertionError, selector)
+
+    async def _page_did(
+        self, check: Awaitable[None], failure: type[Exception], selector: str
+    ) -> None:
+        """Await a check; when it fails, stop on a blocker or on the selector that let us down."""
+        try:
+            await check
+        except failure as exc:
+            await self.check_blockers(None)
+            raise Stop(PageChanged(self.step, selector)) from exc
+
+    async def type_text(self, locator: Locator, text: str) -> None:
+        """Replace a field's text by typing it, with small random pauses between keys."""
+        page = self.page
+        await locator.click()
+        await page.keyboard.press("ControlOrMeta+a")
+        if not text:
+            await page.keyboard.press("Delete")
+        low, high = self.config.typing_ms
+        for chunk in re.findall(r"\S+\s*|\s+", text):
+            await page.keyboard.type(chunk, delay=self.config.rng.randint(low, high))
+
+    async def fetch_json(self, path: str) -> Answer:
+        """GET an API path from inside the page, with the page's cookies."""
+        raw = await self.page.evaluate(
+            """async (path) => {
+                const response = await fetch(path, {
+                    credentials: "same-origin", headers: {accept: "application/json"},
+                });
+                const text = await response.text();
+                let body = null;
+                try { body = JSON.parse(text); } catch (_) {}
+                const headers = {};
+                response.headers.forEach((value, name) => { headers[name] = value; });
+                return {status: response.status, text, body, headers};
+            }""",
+            path,
+        )
+        return Answer(
+            status=raw["status"], headers=raw["headers"], body=raw["body"], text=raw["text"]
+        )
+
+    def api_refusal(self, answer: Answer, what: str) -> Outcome:
+        """Return the outcome of an API call that did not answer 200."""
+        if answer.status == 403 and sel.CAPTCHA_API_MARKER in answer.text:
+            return CaptchaRequired(step=self.step)
+        if answer.status == 429:
+            return RateLimited(retry_after(answer.headers), step=self.step)
+        if answer.status in (401, 403):
+            return SessionExpired(step=self.step, detail=f"{what} answered {answer.status}")
+        return PageChanged(self.step, what)
+
+    async def screenshot(self, step: str) -> Path | None:
+        """Save a full-page screenshot named after the time and the step."""
+        directory = self.config.screenshots_dir
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        safe_step = re.sub(r"[^a-z0-9_-]+", "-", step.lower()) or "step"
+        path = directory / f"{stamp}-{safe_step}.png"
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            await self.page.screenshot(path=str(path), full_page=True, timeout=10_000)
+        except (PlaywrightError, OSError) as exc:
+            log.warning("no screenshot for step %r: %s", step, first_line(exc))
+            return None
+        return path
+
+
+@contextlib.asynccontextmanager
+async def open_run(
+    chromium: Chromium, config: RunConfig, cookies: Cookies, on_cookies: CookieSink | None
+) -> AsyncIterator[Run]:
+    """Open a context holding the seller's cookies; keep its cookies when it closes."""
+    async with chromium.context(
+        cookies, base_url=config.base_url, timeout_ms=config.timeout_ms
+    ) as (context, page):
+        run = Run(context=context, page=page, cookies=list(cookies), config=config)
+        try:
+            yield run
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                run.cookies = await context_cookies(context, config.host)
+            if on_cookies is not None:
+                await on_cookies(run.cookies)
+
+
+async def guarded(run: Run, work: Awaitable[T]) -> T | Outcome:
+    """Run one call's steps; turn every way it can end into a typed outcome."""
+    outcome: Outcome
+    try:
+        result = await work
+        if not isinstance(result, Outcome) or result.success:
+            return result
+        outcome = result
+    except Stop as stop:
+        outcome = stop.outcome
+    except Crashed:
+        outcome = PageChanged(run.step, sel.CRITICAL_ERROR_DIALOG)
+    except PlaywrightTimeout as exc:
+        outcome = Timeout(step=run.step, detail=first_line(exc))
+    except PlaywrightError as exc:
+        outcome = NetworkFailure(step=run.step, detail=first_line(exc))
+    except Exception as exc:  # noqa: BLE001 - the cookies must reach the caller regardless
+        log.exception("publisher step %r failed unexpectedly", run.step)
+        outcome = NetworkFailure(step=run.step, detail=f"unexpected error: {exc!r}")
+    if not outcome.step:
+        outcome = dataclasses.replace(outcome, step=run.step)
+    if outcome.screenshot is None and not outcome.success:
+        shot = await run.screenshot(outcome.step)
+        outcome = dataclasses.replace(outcome, screenshot=shot)
+    log.info("publisher stopped at %r: %s", outcome.step, outcome.describe())
+    return outcome
+
+
+async def _has_text(page: Page, text: str) -> bool:
+    """Return whether the page shows this text anywhere, whatever its case."""
+    return await page.get_by_text(re.compile(re.escape(text), re.IGNORECASE)).count() > 0

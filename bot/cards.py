@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import LANGUAGES, t
 from core.catalog import Category, get_category
-from core.drafts.fields import EDITABLE_FIELDS
+from core.drafts.fields import CARD_FACTS, EDITABLE_FIELDS
 from core.drafts.models import Draft, DraftStatus
 from core.models import Condition
 
@@ -121,23 +121,7 @@ def render_caption(draft: Draft, lang: str, note: str | None = None) -> str:
             )
         )
 
-    def fact(key: str, value: str) -> str:
-        return t(lang, "card_fact", label=t(lang, key), value=value)
-
-    facts = [
-        fact("card_brand", escape(draft.brand or t(lang, "card_no_brand"))),
-        fact("card_category", escape(category_label(draft.category, lang))),
-        fact("card_size", escape(draft.size or "-"))
-        + (confirm if "size" in draft.to_confirm else ""),
-        fact("card_condition", condition_label(draft.condition, lang))
-        + (confirm if "condition" in draft.to_confirm else ""),
-    ]
-    if draft.colours:
-        facts.append(fact("card_colours", escape(", ".join(draft.colours))))
-    if draft.material:
-        facts.append(fact("card_material", escape(draft.material)))
-    if draft.defects:
-        facts.append(fact("card_defects", escape("; ".join(draft.defects))))
+    facts = [line for name in CARD_FACTS if (line := _fact(draft, name, lang, confirm))]
     head.append("\n".join(facts))
     tail = [f"#{draft.id} · {status_line(draft, lang)}"]
     if note:  # already HTML: the change lines escape the values they show
@@ -146,6 +130,29 @@ def render_caption(draft: Draft, lang: str, note: str | None = None) -> str:
     if draft.hashtags:
         body += "\n" + escape(" ".join(draft.hashtags))
     return _fit(head, body, tail)
+
+
+def _fact(draft: Draft, name: str, lang: str, confirm: str) -> str:
+    """Return one "Label: value" line of the card, or "" for an empty optional fact."""
+    value = getattr(draft, name)
+    if name == "brand":
+        shown = escape(value or t(lang, "card_no_brand"))
+    elif name == "category":
+        shown = escape(category_label(value, lang))
+    elif name == "condition":
+        shown = condition_label(value, lang)
+    elif name == "size":
+        shown = escape(value or "-")
+    elif isinstance(value, list):
+        if not value:
+            return ""
+        shown = escape(("; " if name == "defects" else ", ").join(value))
+    elif not value:
+        return ""
+    else:
+        shown = escape(str(value))
+    line = t(lang, "card_fact", label=t(lang, f"card_{name}"), value=shown)
+    return line + (confirm if name in draft.to_confirm else "")
 
 
 def _fit(head: list[str], body: str, tail: list[str]) -> str:

@@ -11,9 +11,10 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot import cards
+from bot.context import BotContext
 from bot.sender import HARMLESS, Sender
 from bot.texts import t
 from core.images import ImageRejected
@@ -134,7 +135,7 @@ class Intake:
             log.warning("download of %s failed: %s", item.name, exc)
             current.skipped.append((item.name, "skip_download"))
 
-    async def _on_quiet(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _on_quiet(self, context: BotContext) -> None:
         """Close the seller's batch once no photo came during the quiet window."""
         assert context.job is not None
         user_id = context.job.data

@@ -60,7 +60,7 @@ class Published(Outcome):
 
 @dataclass(frozen=True)
 class SavedAsDraft(Outcome):
-    """Vinted saved the listing as one of the seller's drafts."""
+    """The marketplace saved the listing as one of the seller's drafts."""
 
     kind: ClassVar[str] = "saved_as_draft"
     success: ClassVar[bool] = True
@@ -68,7 +68,7 @@ class SavedAsDraft(Outcome):
     draft_id: int
 
     def describe(self) -> str:
-        return f"saved as Vinted draft {self.draft_id}"
+        return f"saved as marketplace draft {self.draft_id}"
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class CaptchaRequired(Outcome):
     pauses_account: ClassVar[bool] = True
 
     def describe(self) -> str:
-        return f"Vinted asks for a captcha ({self.step})"
+        return f"the marketplace asks for a captcha ({self.step})"
 
 
 @dataclass(frozen=True)
@@ -100,12 +100,12 @@ class SessionExpired(Outcome):
     detail: str = ""
 
     def describe(self) -> str:
-        return f"the Vinted session has expired ({self.detail or self.step})"
+        return f"the session has expired ({self.detail or self.step})"
 
 
 @dataclass(frozen=True)
 class VerificationRequired(Outcome):
-    """Vinted sends the seller to verify the account (phone, e-mail)."""
+    """The marketplace sends the seller to verify the account (phone, e-mail)."""
 
     kind: ClassVar[str] = "verification"
     pauses_account: ClassVar[bool] = True
@@ -113,12 +113,12 @@ class VerificationRequired(Outcome):
     url: str = ""
 
     def describe(self) -> str:
-        return f"Vinted asks the seller to verify the account: {self.url}"
+        return f"the marketplace asks the seller to verify the account: {self.url}"
 
 
 @dataclass(frozen=True)
 class RateLimited(Outcome):
-    """Vinted answered 429 / too many requests; `retry_after` in seconds when it said."""
+    """The site answered 429 / too many requests; `retry_after` in seconds when it said."""
 
     kind: ClassVar[str] = "rate_limited"
 
@@ -126,7 +126,7 @@ class RateLimited(Outcome):
 
     def describe(self) -> str:
         wait = f", retry after {self.retry_after:g} s" if self.retry_after is not None else ""
-        return f"Vinted rate-limits this account{wait}"
+        return f"the marketplace rate-limits this account{wait}"
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ class FieldRejected(Outcome):
 
 @dataclass(frozen=True)
 class PageChanged(Outcome):
-    """A step's element was not found in time: Vinted's page changed, or it is having a bad day."""
+    """A step's element was not found in time: the page changed, or the site has a bad day."""
 
     kind: ClassVar[str] = "page_changed"
     transient: ClassVar[bool] = True
@@ -158,7 +158,7 @@ class PageChanged(Outcome):
 
 @dataclass(frozen=True)
 class NetworkFailure(Outcome):
-    """The browser could not reach Vinted, or the run broke unexpectedly."""
+    """The browser could not reach the site, or the run broke unexpectedly."""
 
     kind: ClassVar[str] = "network"
     transient: ClassVar[bool] = True
@@ -171,7 +171,7 @@ class NetworkFailure(Outcome):
 
 @dataclass(frozen=True)
 class Timeout(Outcome):
-    """Vinted did not answer in time (the create call, a page load)."""
+    """The site did not answer in time (the create call, a page load)."""
 
     kind: ClassVar[str] = "timeout"
     transient: ClassVar[bool] = True
@@ -269,6 +269,10 @@ class Marketplace(Protocol):
     @property
     def name(self) -> str:
         """The key listings and sessions are stored under ("vinted")."""
+
+    @property
+    def login_cookies(self) -> tuple[str, ...]:
+        """The cookies that carry a login: a pasted session needs one of them."""
 
     async def check_session(
         self, cookies: Cookies, *, on_cookies: CookieSink | None = None

@@ -19,6 +19,7 @@ from core.accounts.vault import SessionUnreadable, Vault
 from core.config import load_settings
 from core.db import Database
 from core.services import Repositories
+from core.vinted.selectors import LOGIN_COOKIES as LOGIN
 
 BASE = "https://www.vinted.fr"
 SELLER = 111
@@ -149,7 +150,7 @@ def by_name(cookies: list) -> dict[str, dict]:  # type: ignore[type-arg]
     ids=["bare", "with-name", "spaces-newlines", "devtools-two-lines", "headers-block", "lines"],
 )
 def test_seller_pastes_the_cookie_header_from_devtools(pasted: str) -> None:
-    cookies = parse_cookies(pasted, BASE)
+    cookies = parse_cookies(pasted, BASE, LOGIN)
 
     assert {c["name"]: c["value"] for c in cookies} == DEVTOOLS_COOKIES
     assert by_name(cookies)["OptanonConsent"]["value"] == OPTANON  # '=' inside a value
@@ -172,8 +173,10 @@ def test_seller_pastes_the_cookie_header_from_devtools(pasted: str) -> None:
 
 
 def test_header_cookies_take_the_configured_site_as_domain() -> None:
-    german = parse_cookies(f"access_token_web={ACCESS}", "https://www.vinted.de/")
-    replica = parse_cookies(f"access_token_web={ACCESS}; __Host-x=1", "http://127.0.0.1:8123")
+    german = parse_cookies(f"access_token_web={ACCESS}", "https://www.vinted.de/", LOGIN)
+    replica = parse_cookies(
+        f"access_token_web={ACCESS}; __Host-x=1", "http://127.0.0.1:8123", LOGIN
+    )
 
     assert german[0]["domain"] == ".vinted.de"
     assert [(c["domain"], c["secure"]) for c in replica] == [
@@ -183,7 +186,7 @@ def test_header_cookies_take_the_configured_site_as_domain() -> None:
 
 
 def test_seller_pastes_a_cookie_editor_json_export() -> None:
-    cookies = parse_cookies(json.dumps(cookie_editor_export(), indent=4), BASE)
+    cookies = parse_cookies(json.dumps(cookie_editor_export(), indent=4), BASE, LOGIN)
     named = by_name(cookies)
 
     assert set(named) == {
@@ -249,8 +252,8 @@ def test_other_json_shapes_are_accepted() -> None:
         "origins": [],
     }
 
-    [refresh] = parse_cookies(json.dumps(edit_this_cookie), BASE)
-    [access] = parse_cookies(json.dumps(storage_state), BASE)
+    [refresh] = parse_cookies(json.dumps(edit_this_cookie), BASE, LOGIN)
+    [access] = parse_cookies(json.dumps(storage_state), BASE, LOGIN)
 
     # SameSite=None without Secure would make Chromium refuse the cookie.
     assert (refresh["value"], refresh["sameSite"], refresh["expires"]) == (
@@ -299,7 +302,7 @@ def test_other_json_shapes_are_accepted() -> None:
 )
 def test_what_is_not_a_logged_in_cookie_list_is_refused(pasted: str, reason: str) -> None:
     with pytest.raises(CookieFormatError) as refused:
-        parse_cookies(pasted, BASE)
+        parse_cookies(pasted, BASE, LOGIN)
 
     assert refused.value.reason == reason
     assert "Cookie header" in str(refused.value)
@@ -309,10 +312,10 @@ def test_what_is_not_a_logged_in_cookie_list_is_refused(pasted: str, reason: str
 
 
 def test_cookie_values_never_show_in_reprs_or_errors() -> None:
-    cookies = parse_cookies(DEVTOOLS_HEADER, BASE)
+    cookies = parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN)
     with pytest.raises(CookieFormatError) as refused:
-        parse_cookies(json.dumps(cookie_editor_export()[2:]), BASE)
-    merged = merge_rotated(cookies, parse_cookies(json.dumps(cookie_editor_export()), BASE))
+        parse_cookies(json.dumps(cookie_editor_export()[2:]), BASE, LOGIN)
+    merged = merge_rotated(cookies, parse_cookies(json.dumps(cookie_editor_export()), BASE, LOGIN))
 
     shown = " ".join(
         [
@@ -336,7 +339,7 @@ def test_cookie_values_never_show_in_reprs_or_errors() -> None:
 
 def test_sealed_cookies_open_to_the_same_cookies() -> None:
     vault = Vault(b"a long random secret from DATA_DIR/secret.key")
-    cookies = parse_cookies(json.dumps(cookie_editor_export()), BASE)
+    cookies = parse_cookies(json.dumps(cookie_editor_export()), BASE, LOGIN)
 
     blob = vault.seal(cookies)
 
@@ -348,7 +351,7 @@ def test_sealed_cookies_open_to_the_same_cookies() -> None:
 
 
 def test_the_key_survives_a_restart_and_any_secret_length_works(tmp_path: Path) -> None:
-    cookies = parse_cookies(DEVTOOLS_HEADER, BASE)
+    cookies = parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN)
     # secret_key=None: no SECRET_KEY, so the bot creates DATA_DIR/secret.key on first use.
     first = Vault.from_settings(load_settings(data_dir=tmp_path, secret_key=None))
     blob = first.seal(cookies)
@@ -367,7 +370,7 @@ def unreadable(vault: Vault, blob: bytes) -> SessionUnreadable:
 
 
 def test_a_blob_under_another_key_is_unreadable_without_a_crypto_trace() -> None:
-    blob = Vault(b"the old SECRET_KEY").seal(parse_cookies(DEVTOOLS_HEADER, BASE))
+    blob = Vault(b"the old SECRET_KEY").seal(parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN))
 
     error = unreadable(Vault(b"a new SECRET_KEY"), blob)
 
@@ -379,7 +382,7 @@ def test_a_blob_under_another_key_is_unreadable_without_a_crypto_trace() -> None
 
 def test_any_flipped_byte_makes_the_blob_unreadable() -> None:
     vault = Vault(b"secret")
-    blob = vault.seal(parse_cookies(f"access_token_web={ACCESS}; anon_id=3f0c5a8e", BASE))
+    blob = vault.seal(parse_cookies(f"access_token_web={ACCESS}; anon_id=3f0c5a8e", BASE, LOGIN))
 
     for position in range(len(blob)):
         damaged = bytearray(blob)
@@ -389,7 +392,7 @@ def test_any_flipped_byte_makes_the_blob_unreadable() -> None:
 
 def test_truncated_unknown_or_foreign_blobs_are_unreadable() -> None:
     vault = Vault(b"secret")
-    blob = vault.seal(parse_cookies(DEVTOOLS_HEADER, BASE))
+    blob = vault.seal(parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN))
     # A valid token for the same key, but a payload that is not a cookie list.
     salt = blob[1:17]
     not_cookies = vault._fernet(salt).encrypt(b'{"hello": 1}')
@@ -406,7 +409,7 @@ def test_truncated_unknown_or_foreign_blobs_are_unreadable() -> None:
 
 
 def test_rotated_login_cookies_replace_the_old_ones_and_the_rest_is_kept() -> None:
-    old = parse_cookies(DEVTOOLS_HEADER, BASE)
+    old = parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN)
     new_access, new_refresh = (
         fake_jwt("access", issued=1740830000),
         fake_jwt("refresh", 1740830000),
@@ -458,7 +461,7 @@ def test_rotated_login_cookies_replace_the_old_ones_and_the_rest_is_kept() -> No
 
 
 def test_a_cookie_of_another_path_or_domain_is_a_different_cookie() -> None:
-    old = parse_cookies(f"access_token_web={ACCESS}", BASE)
+    old = parse_cookies(f"access_token_web={ACCESS}", BASE, LOGIN)
     other_path = {**old[0], "path": "/api", "value": "scoped"}
 
     merged = merge_rotated(old, [other_path])
@@ -499,7 +502,7 @@ def sessions(store: Repositories) -> SessionVault:
 async def test_seller_connects_and_the_session_is_stored_encrypted(
     sessions: SessionVault, store: Repositories, tmp_path: Path
 ) -> None:
-    cookies = parse_cookies(DEVTOOLS_HEADER, BASE)
+    cookies = parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN)
 
     await sessions.save(SELLER, cookies, username="marie_dressing", account_id="123456789")
 
@@ -533,11 +536,16 @@ async def test_a_publish_saves_the_rotated_tokens(
     sessions: SessionVault, store: Repositories, clock: Clock
 ) -> None:
     await sessions.save(
-        SELLER, parse_cookies(DEVTOOLS_HEADER, BASE), username="marie_dressing", account_id="7"
+        SELLER,
+        parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN),
+        username="marie_dressing",
+        account_id="7",
     )
     clock.now = START + timedelta(minutes=20)
     await published_at(store, clock.now)
-    rotated = parse_cookies(f"access_token_web={fake_jwt('access', issued=1740830000)}", BASE)
+    rotated = parse_cookies(
+        f"access_token_web={fake_jwt('access', issued=1740830000)}", BASE, LOGIN
+    )
 
     saved = await sessions.update_cookies(SELLER, rotated)
 
@@ -558,9 +566,15 @@ async def test_a_publish_saves_the_rotated_tokens(
 
 
 async def test_two_rotations_at_once_both_land(sessions: SessionVault) -> None:
-    await sessions.save(SELLER, parse_cookies(DEVTOOLS_HEADER, BASE), username="marie_dressing")
-    access = parse_cookies(f"access_token_web={fake_jwt('access', issued=1740830000)}", BASE)
-    datadome = parse_cookies(f"access_token_web={ACCESS}; datadome=fresh-challenge-pass", BASE)
+    await sessions.save(
+        SELLER, parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN), username="marie_dressing"
+    )
+    access = parse_cookies(
+        f"access_token_web={fake_jwt('access', issued=1740830000)}", BASE, LOGIN
+    )
+    datadome = parse_cookies(
+        f"access_token_web={ACCESS}; datadome=fresh-challenge-pass", BASE, LOGIN
+    )
 
     await asyncio.gather(
         sessions.update_cookies(SELLER, access), sessions.update_cookies(SELLER, datadome[1:])
@@ -575,14 +589,14 @@ async def test_two_rotations_at_once_both_land(sessions: SessionVault) -> None:
 async def test_reconnecting_keeps_the_publish_pace_and_refreshes_the_rest(
     sessions: SessionVault, store: Repositories, clock: Clock
 ) -> None:
-    first = parse_cookies(DEVTOOLS_HEADER, BASE)
+    first = parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN)
     await sessions.save(SELLER, first, username="marie_dressing", account_id="7")
     await published_at(store, START)
     clock.now = START + timedelta(days=7)
     await sessions.set_status(SELLER, SESSION_EXPIRED)
     expired = await sessions.info(SELLER)
     clock.now = START + timedelta(days=8)
-    again = parse_cookies(f"access_token_web={fake_jwt('access', issued=1741500000)}", BASE)
+    again = parse_cookies(f"access_token_web={fake_jwt('access', issued=1741500000)}", BASE, LOGIN)
 
     await sessions.save(SELLER, again, username="marie_dressing")
 
@@ -604,7 +618,7 @@ async def test_reconnecting_keeps_the_publish_pace_and_refreshes_the_rest(
 async def test_disconnect_forgets_the_session_and_a_late_publish_does_not_revive_it(
     sessions: SessionVault,
 ) -> None:
-    cookies = parse_cookies(DEVTOOLS_HEADER, BASE)
+    cookies = parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN)
     await sessions.save(SELLER, cookies, username="marie_dressing")
 
     assert await sessions.delete(SELLER) is True
@@ -618,7 +632,9 @@ async def test_disconnect_forgets_the_session_and_a_late_publish_does_not_revive
 async def test_a_changed_secret_key_asks_the_seller_to_connect_again(
     sessions: SessionVault, store: Repositories, clock: Clock
 ) -> None:
-    await sessions.save(SELLER, parse_cookies(DEVTOOLS_HEADER, BASE), username="marie_dressing")
+    await sessions.save(
+        SELLER, parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN), username="marie_dressing"
+    )
     after_key_change = SessionVault(store.sessions, Vault(b"another secret"))
 
     with pytest.raises(SessionUnreadable, match="please /connect again"):

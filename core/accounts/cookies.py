@@ -6,14 +6,12 @@ import ipaddress
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
-
-LOGIN_COOKIES = ("access_token_web", "refresh_token_web")
 
 CookieProblem = Literal["empty", "unrecognised", "bad_json", "wrong_site", "no_login_cookie"]
 
@@ -29,9 +27,9 @@ _PROBLEM_TEXT: dict[str, str] = {
     "empty": "no cookies were sent",
     "unrecognised": "this is not a list of cookies",
     "bad_json": "this JSON is incomplete or invalid (a long export may have been cut in two)",
-    "wrong_site": "none of these cookies belong to the Vinted site the bot uses",
-    "no_login_cookie": "no Vinted login cookie (access_token_web or refresh_token_web) was found;"
-    " log in to Vinted in the browser and export its cookies again",
+    "wrong_site": "none of these cookies belong to the site the bot uses",
+    "no_login_cookie": "no login cookie was found; log in to the site in the browser and"
+    " export its cookies again",
 }
 
 # RFC 6265 cookie-name token: anything else means the text is not a cookie header.
@@ -86,8 +84,11 @@ class Cookie(dict[str, Any]):
 # ---- parsing ------------------------------------------------------------------------------
 
 
-def parse_cookies(text: str, base_url: str) -> list[Cookie]:
-    """Read a pasted Cookie header or cookie-editor JSON export into Playwright cookies."""
+def parse_cookies(text: str, base_url: str, login_cookies: Sequence[str]) -> list[Cookie]:
+    """Read a pasted Cookie header or cookie-editor JSON export into Playwright cookies.
+
+    At least one of `login_cookies` (the marketplace's names) must be there with a value.
+    """
     host = _host(base_url)
     stripped = text.strip().lstrip("\ufeff").strip()
     if not stripped:
@@ -98,8 +99,8 @@ def parse_cookies(text: str, base_url: str) -> list[Cookie]:
         raise CookieFormatError("unrecognised", detail="it looks like a web page")
     else:
         cookies = _from_header(stripped, base_url, host)
-    if not any(c["name"] in LOGIN_COOKIES and c["value"] for c in cookies):
-        raise CookieFormatError("no_login_cookie")
+    if not any(c["name"] in login_cookies and c["value"] for c in cookies):
+        raise CookieFormatError("no_login_cookie", detail=" or ".join(login_cookies))
     return cookies
 
 
@@ -269,7 +270,7 @@ def _is_ip(host: str) -> bool:
 
 
 def _belongs_to(domain: str, host: str) -> bool:
-    """Tell whether a cookie domain is the bot's Vinted site (any of its subdomains)."""
+    """Tell whether a cookie domain is the bot's site (any of its subdomains)."""
     bare = domain.lstrip(".")
     site = host.removeprefix("www.")
     return bare in (host, site) or bare.endswith("." + site)

@@ -52,7 +52,7 @@ class AccountService:
         marketplace's outcome (logged out, captcha...) when it does not accept them; nothing
         is stored then.
         """
-        cookies = parse_cookies(pasted, self.base_url)
+        cookies = parse_cookies(pasted, self.base_url, self.marketplace.login_cookies)
         found = await self.marketplace.check_session(list(map(dict, cookies)))
         if not isinstance(found, SessionInfo):
             log.info("user %s: session refused (%s)", user_id, found.kind)

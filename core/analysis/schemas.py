@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
 from core.catalog import category_ids
+from core.drafts.fields import MODEL_EDITS_AS_IS
 from core.drafts.models import Listing
 from core.models import Condition, Price
 
@@ -315,23 +316,10 @@ class EditOut(BaseModel):
         return None if value is None else [c.strip() for c in value if c.strip()][:MAX_COLOURS]
 
 
-_EDITABLE_AS_IS = (
-    "title",
-    "hashtags",
-    "brand",
-    "category",
-    "size",
-    "condition",
-    "colours",
-    "material",
-    "measurements",
-)
-
-
 def apply_edit(listing: Listing, edit: EditOut) -> Listing:
     """Return the listing with the edit's non-null fields applied."""
     changes: dict[str, Any] = {}
-    for name in _EDITABLE_AS_IS:
+    for name in MODEL_EDITS_AS_IS:
         value = getattr(edit, name)
         if value is not None:
             changes[name] = value

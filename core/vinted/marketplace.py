@@ -31,6 +31,7 @@ class VintedMarketplace:
     """Publish on a Vinted site (vinted.fr, .de, .co.uk...) through the seller's session."""
 
     name = NAME
+    login_cookies = sel.LOGIN_COOKIES
 
     def __init__(self, publisher: VintedPublisher) -> None:
         self.publisher = publisher

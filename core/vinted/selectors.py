@@ -44,6 +44,7 @@ USER_MENU_LOGIN = f"{USER_MENU} img[alt]"  # its alt text is the member's login
 LOGIN_BUTTON = test_id("header--login-button")
 SELL_BUTTON = test_id("prohibited-listing-education-upload-button")
 USER_ID_COOKIE = "v_uid"
+LOGIN_COOKIES = ("access_token_web", "refresh_token_web")  # a session needs one of them
 ANON_ID_COOKIE = "anon_id"
 
 # ---------------------------------------------------------------- push-back

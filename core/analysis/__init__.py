@@ -6,6 +6,7 @@ from core.analysis.errors import (
     AnalysisUnavailable,
     UnavailableReason,
 )
+from core.analysis.grouping import Group, VisionImage
 from core.analysis.prompts import LANGUAGE_NAMES
 from core.analysis.schemas import (
     DraftOut,
@@ -18,7 +19,7 @@ from core.analysis.schemas import (
     to_listing,
 )
 from core.analysis.tokens import image_tokens
-from core.analysis.vision import Group, VisionAnalyser, VisionImage
+from core.analysis.vision import VisionAnalyser
 
 __all__ = [
     "LANGUAGE_NAMES",

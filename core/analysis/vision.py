@@ -4,41 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import email.utils
 import logging
-import math
-import random
-import time
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
-from typing import TypeVar
 
-from openai import (
-    APIConnectionError,
-    APIStatusError,
-    AsyncOpenAI,
-    RateLimitError,
-)
+from openai import AsyncOpenAI
 from openai.types.chat import (
-    ChatCompletion,
     ChatCompletionContentPartImageParam,
     ChatCompletionContentPartParam,
     ChatCompletionMessageParam,
 )
-from openai.types.shared_params import ResponseFormatJSONSchema
-from pydantic import BaseModel, ValidationError
 
 from core.analysis import prompts
-from core.analysis.errors import AnalysisBadAnswer, AnalysisUnavailable, UnavailableReason
+from core.analysis.calls import ModelCalls
+from core.analysis.errors import AnalysisBadAnswer, AnalysisUnavailable
+from core.analysis.grouping import (
+    Group,
+    VisionImage,
+    album_letters,
+    check_grouping,
+    cover_first,
+    groups_by_album,
+    to_group,
+)
 from core.analysis.schemas import (
     DraftOut,
     EditOut,
     GroupingContinuedOut,
     GroupingOut,
-    GroupOut,
     listing_for_prompt,
-    strict_schema,
 )
 from core.analysis.tokens import Detail
 from core.drafts.models import Listing
@@ -46,39 +39,8 @@ from core.models import Usage
 
 log = logging.getLogger(__name__)
 
-OutT = TypeVar("OutT", bound=BaseModel)
-
 # Label photos are what high detail is paid for; beyond three they repeat the same tag.
 MAX_HIGH_DETAIL_LABELS = 3
-# Status codes worth another try besides 429 and 5xx: request timeout and lock conflict.
-_RETRYABLE_4XX = frozenset({408, 409})
-
-
-@dataclass(frozen=True)
-class VisionImage:
-    """One photo as the model sees it: its vision-sized JPEG and where it sits in the batch."""
-
-    index: int  # position in the batch
-    jpeg: bytes  # the vision-sized JPEG
-    width: int
-    height: int
-    album_key: str | None = None
-
-
-@dataclass
-class Group:
-    """One item found in a batch: its photos (cover first) and which of them show a label."""
-
-    indices: list[int]  # batch positions (VisionImage.index)
-    label_indices: list[int]
-
-    @property
-    def cover(self) -> int:
-        return self.indices[0]
-
-
-class _InvalidAnswer(ValueError):
-    """A well-formed answer whose content breaks the request's rules."""
 
 
 class VisionAnalyser:
@@ -106,13 +68,15 @@ class VisionAnalyser:
             raise ValueError("max_attempts must be at least 1")
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        self._client = client
-        self._model = model
-        self._max_attempts = max_attempts
-        self._base_delay = base_delay
-        self._max_delay = max_delay
+        self._calls = ModelCalls(
+            client,
+            model,
+            max_attempts=max_attempts,
+            base_delay=base_delay,
+            max_delay=max_delay,
+            sleep=sleep,
+        )
         self._batch_size = batch_size
-        self._sleep = sleep
 
     # ---- grouping --------------------------------------------------------------------------
 
@@ -143,14 +107,14 @@ class VisionAnalyser:
                     head = next(g for g in found if chunk[0].index in g.indices)
                     found.remove(head)
                     labels = sorted({*tail.label_indices, *head.label_indices})
-                    tail.indices = _cover_first(tail.indices + head.indices, labels)
+                    tail.indices = cover_first(tail.indices + head.indices, labels)
                     tail.label_indices = labels
                 groups.extend(found)
                 last = chunk[-1].index
                 tail = next(g for g in groups if last in g.indices)
         except AnalysisBadAnswer as exc:
             log.warning("grouping answer unusable twice, grouping by album: %s", exc)
-            return _groups_by_album(images), usage + exc.usage
+            return groups_by_album(images), usage + exc.usage
         except AnalysisUnavailable as exc:
             exc.usage = usage + exc.usage
             raise
@@ -163,7 +127,7 @@ class VisionAnalyser:
         reference: VisionImage | None,
         hint: str | None,
     ) -> tuple[list[Group], bool, Usage]:
-        albums = _album_letters([*chunk, *([reference] if reference else [])])
+        albums = album_letters([*chunk, *([reference] if reference else [])])
         continued = reference is not None
         content: list[ChatCompletionContentPartParam] = [
             {"type": "text", "text": prompts.grouping_intro(len(chunk), continued=continued)}
@@ -184,17 +148,17 @@ class VisionAnalyser:
         positions = [image.index for image in chunk]
 
         def check(out: GroupingOut | GroupingContinuedOut) -> None:
-            _check_grouping(out.groups, len(chunk))
+            check_grouping(out.groups, len(chunk))
 
         if continued:
-            cont, usage = await self._structured(
+            cont, usage = await self._calls.structured(
                 messages, GroupingContinuedOut, "grouping_continued", check
             )
             groups, continues = cont.groups, cont.first_group_continues_previous
         else:
-            first, usage = await self._structured(messages, GroupingOut, "grouping", check)
+            first, usage = await self._calls.structured(messages, GroupingOut, "grouping", check)
             groups, continues = first.groups, False
-        return [_to_group(g, positions) for g in groups], continues, usage
+        return [to_group(g, positions) for g in groups], continues, usage
 
     # ---- drafting --------------------------------------------------------------------------
 
@@ -229,7 +193,7 @@ class VisionAnalyser:
             {"role": "system", "content": prompts.draft_system(language)},
             {"role": "user", "content": content},
         ]
-        return await self._structured(messages, DraftOut, "draft")
+        return await self._calls.structured(messages, DraftOut, "draft")
 
     async def correct(
         self,
@@ -247,7 +211,7 @@ class VisionAnalyser:
                 "content": prompts.correct_user(listing_for_prompt(listing), violations, details),
             },
         ]
-        return await self._structured(messages, DraftOut, "correction")
+        return await self._calls.structured(messages, DraftOut, "correction")
 
     async def edit(
         self, listing: Listing, instruction: str, *, language: str
@@ -260,191 +224,12 @@ class VisionAnalyser:
                 "content": prompts.edit_user(listing_for_prompt(listing), instruction),
             },
         ]
-        return await self._structured(messages, EditOut, "edit")
-
-    # ---- calls -----------------------------------------------------------------------------
-
-    async def _structured(
-        self,
-        messages: list[ChatCompletionMessageParam],
-        model: type[OutT],
-        name: str,
-        check: Callable[[OutT], None] | None = None,
-    ) -> tuple[OutT, Usage]:
-        """Call the model with a strict schema and parse the answer; ask once more if invalid."""
-        response_format: ResponseFormatJSONSchema = {
-            "type": "json_schema",
-            "json_schema": {"name": name, "strict": True, "schema": _schema_of(model)},
-        }
-        usage = Usage()
-        problem = ""
-        for _ in range(2):
-            try:
-                completion = await self._create(messages, response_format)
-            except AnalysisUnavailable as exc:
-                exc.usage = usage + exc.usage
-                raise
-            usage += _usage_of(completion)
-            try:
-                out = _parse(completion, model)
-                if check is not None:
-                    check(out)
-                return out, usage
-            except (ValidationError, _InvalidAnswer) as exc:
-                problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                log.warning("%s answer rejected: %s", name, problem)
-        raise AnalysisBadAnswer(f"{name}: {problem}", usage=usage)
-
-    async def _create(
-        self, messages: list[ChatCompletionMessageParam], response_format: ResponseFormatJSONSchema
-    ) -> ChatCompletion:
-        """Send one request, retrying transient failures with backoff."""
-        reason: UnavailableReason = "ai_unavailable"
-        detail = ""
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                return await self._client.chat.completions.create(
-                    model=self._model, messages=messages, response_format=response_format
-                )
-            except RateLimitError as exc:
-                if exc.code == "insufficient_quota":
-                    # Waiting does not refill a quota: give up now.
-                    raise AnalysisUnavailable("ai_unavailable", "insufficient quota") from exc
-                reason, detail = "ai_rate_limited", f"HTTP 429: {exc.message}"
-                delay = _retry_after(exc)
-                delay = self._backoff(attempt) if delay is None else min(delay, self._max_delay)
-            except APIStatusError as exc:
-                if exc.status_code < 500 and exc.status_code not in _RETRYABLE_4XX:
-                    raise AnalysisUnavailable(
-                        "ai_unavailable", f"HTTP {exc.status_code}: {exc.message}"
-                    ) from exc
-                reason, detail = "ai_unavailable", f"HTTP {exc.status_code}: {exc.message}"
-                delay = self._backoff(attempt)
-            except APIConnectionError as exc:  # timeouts included
-                reason, detail = "ai_unavailable", exc.message
-                delay = self._backoff(attempt)
-            if attempt < self._max_attempts:
-                log.info("model call failed (%s), retry %d in %.2fs", detail, attempt, delay)
-                await self._sleep(delay)
-        raise AnalysisUnavailable(reason, detail)
-
-    def _backoff(self, attempt: int) -> float:
-        """Return the delay before retry `attempt`: exponential, capped, with jitter."""
-        ceiling = min(self._max_delay, self._base_delay * 2 ** (attempt - 1))
-        # Equal jitter: spread concurrent retries without ever retrying immediately.
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
+        return await self._calls.structured(messages, EditOut, "edit")
 
 
 # ---- helpers -------------------------------------------------------------------------------
 
 
-# Schemas never change at run time; building one walks the whole model.
-_schema_of = cache(strict_schema)
-
-
 def _image_part(image: VisionImage, detail: Detail) -> ChatCompletionContentPartImageParam:
     url = "data:image/jpeg;base64," + base64.b64encode(image.jpeg).decode("ascii")
     return {"type": "image_url", "image_url": {"url": url, "detail": detail}}
-
-
-def _parse(completion: ChatCompletion, model: type[OutT]) -> OutT:
-    if not completion.choices:
-        raise _InvalidAnswer("no choices in the answer")
-    message = completion.choices[0].message
-    if message.refusal:
-        raise _InvalidAnswer(f"refused: {message.refusal}")
-    if not message.content:
-        raise _InvalidAnswer("empty answer")
-    return model.model_validate_json(message.content)
-
-
-def _usage_of(completion: ChatCompletion) -> Usage:
-    if completion.usage is None:  # some local servers leave it out
-        return Usage()
-    return Usage(
-        prompt_tokens=completion.usage.prompt_tokens,
-        completion_tokens=completion.usage.completion_tokens,
-    )
-
-
-def _retry_after(exc: APIStatusError) -> float | None:
-    """Return the wait the server asked for, from retry-after-ms or retry-after, if any."""
-    headers = exc.response.headers
-    raw_ms = headers.get("retry-after-ms")
-    if raw_ms:
-        try:
-            return max(0.0, float(raw_ms) / 1000)
-        except ValueError:
-            pass
-    raw = headers.get("retry-after")
-    if not raw:
-        return None
-    try:
-        seconds = float(raw)
-    except ValueError:
-        parsed = email.utils.parsedate_tz(raw)
-        if parsed is None:
-            return None
-        seconds = email.utils.mktime_tz(parsed) - time.time()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _album_letters(images: Sequence[VisionImage]) -> dict[str | None, str]:
-    """Name each album of a request A, B, C... in order of first appearance."""
-    letters: dict[str | None, str] = {}
-    for image in images:
-        key = image.album_key
-        if key is not None and key not in letters:
-            letters[key] = _letter(len(letters))
-    return letters
-
-
-def _letter(n: int) -> str:
-    name = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        name = chr(ord("A") + rest) + name
-    return name
-
-
-def _check_grouping(groups: Sequence[GroupOut], count: int) -> None:
-    """Raise _InvalidAnswer unless every photo 1..count is in exactly one non-empty group."""
-    seen: set[int] = set()
-    for group in groups:
-        if not group.photo_indices:
-            raise _InvalidAnswer("an empty group")
-        for number in group.photo_indices:
-            if not 1 <= number <= count:
-                raise _InvalidAnswer(f"photo {number} out of range 1..{count}")
-            if number in seen:
-                raise _InvalidAnswer(f"photo {number} in two groups")
-            seen.add(number)
-    missing = sorted(set(range(1, count + 1)) - seen)
-    if missing:
-        raise _InvalidAnswer(f"photos {missing} in no group")
-
-
-def _to_group(out: GroupOut, positions: Sequence[int]) -> Group:
-    indices = sorted(positions[n - 1] for n in out.photo_indices)
-    # A label number outside its own group is a slip of the model: ignore it, keep the group.
-    labels = sorted(
-        positions[n - 1] for n in set(out.label_photo_indices) & set(out.photo_indices)
-    )
-    return Group(indices=_cover_first(indices, labels), label_indices=labels)
-
-
-def _cover_first(indices: Sequence[int], labels: Collection[int]) -> list[int]:
-    """Order photos by arrival, but never open with a label close-up when a view exists."""
-    ordered = sorted(set(indices))
-    cover = next((i for i in ordered if i not in labels), ordered[0])
-    return [cover, *(i for i in ordered if i != cover)]
-
-
-def _groups_by_album(images: Sequence[VisionImage]) -> list[Group]:
-    """Return one group per album key, the loose photos together as one more group."""
-    by_album: dict[str | None, list[int]] = {}
-    for image in images:
-        by_album.setdefault(image.album_key, []).append(image.index)
-    groups = [Group(indices=sorted(ix), label_indices=[]) for ix in by_album.values()]
-    return sorted(groups, key=lambda g: g.indices[0])

@@ -21,6 +21,7 @@ from core.config import Settings
 from core.models import Condition
 from core.vinted.publisher import ListingToPublish, VintedPublisher
 from tests.fakes.vinted import FakeVinted
+from tests.fakes.vinted.data import catalog_by_path
 
 TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
 PHOTOS = [
@@ -38,12 +39,17 @@ DESCRIPTION = (
 )
 
 
+WOMEN_JEANS = ["Femmes", "Vêtements", "Jeans"]
+
+
 def _listing(number: int) -> ListingToPublish:
+    nodes = [catalog_by_path(WOMEN_JEANS[:n]) for n in range(1, len(WOMEN_JEANS) + 1)]
     return ListingToPublish(
         title=f"Jean Levi's 501 taille haute n°{number}",
         description=DESCRIPTION,
         price=24.5,
-        category_path=["Femmes", "Vêtements", "Jeans"],
+        category_ids=[node.id for node in nodes if node is not None],
+        category_titles=WOMEN_JEANS,
         brand="Levi's",
         size="M",
         condition=Condition.VERY_GOOD,
@@ -121,17 +127,19 @@ def _peak_memory() -> Iterator[dict[str, float]]:
 
 async def _timed_runs(
     publisher: VintedPublisher, vinted: FakeVinted, jar: dict[str, str], first: int
-) -> list[float]:
-    seconds = []
+) -> tuple[list[float], list[float]]:
+    """Return each run's seconds and, of them, the seconds spent typing."""
+    seconds, typing = [], []
     cookies = _cookies(jar)
     for number in range(first, first + RUNS):
         start = time.perf_counter()
         result = await publisher.publish(cookies, _listing(number))
         seconds.append(time.perf_counter() - start)
+        typing.append(result.typing_seconds)
         if not result.outcome.success:
             raise RuntimeError(f"publish {number} failed: {result.outcome.describe()}")
         cookies = result.cookies
-    return seconds
+    return seconds, typing
 
 
 async def _bench() -> None:
@@ -152,12 +160,16 @@ async def _bench() -> None:
                 async with publisher:
                     idle_rss, idle_pss, processes = _chromium_memory_mb()
                     with _peak_memory() as peak:
-                        seconds = await _timed_runs(
+                        seconds, typing = await _timed_runs(
                             publisher, vinted, jar, first=len(vinted.items) + 1
                         )
+                median = statistics.median(seconds)
+                typed = statistics.median(typing)
                 print(
-                    f"  {label}: median {statistics.median(seconds):.1f} s per publish "
-                    f"(min {min(seconds):.1f}, max {max(seconds):.1f}, {RUNS} runs)"
+                    f"  {label}: median {median:.1f} s per publish "
+                    f"(min {min(seconds):.1f}, max {max(seconds):.1f}, {RUNS} runs): "
+                    f"{typed:.1f} s typing ({typed / median:.0%}), "
+                    f"{median - typed:.1f} s waiting for the page"
                 )
             print(
                 f"  browser idle: {idle_rss:.0f} MB RSS / {idle_pss:.0f} MB PSS "

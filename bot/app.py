@@ -61,7 +61,13 @@ def build_application(settings: Settings, services: Services) -> App:
         .post_shutdown(_post_shutdown)
         .build()
     )
-    sender = Sender(app.bot, services.drafts, settings.data_dir, settings.card_interval_seconds)
+    sender = Sender(
+        app.bot,
+        services.drafts,
+        services.catalogs,
+        settings.data_dir,
+        settings.card_interval_seconds,
+    )
     app.bot_data["state"] = BotState(
         settings=settings,
         services=services,

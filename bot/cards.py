@@ -104,7 +104,17 @@ def missing_words(missing: list[str], lang: str) -> str:
     return ", ".join(t(lang, f"missing_{key}") for key in missing) or "-"
 
 
-def render_caption(draft: Draft, lang: str, note: str | None = None) -> str:
+@dataclass(frozen=True)
+class Placement:
+    """Where the draft sits in the marketplace's own tree, as the card shows it."""
+
+    path: tuple[str, ...] = ()  # the site's titles, root to leaf; empty when not placed
+    to_choose: bool = False  # the seller must choose the leaf
+
+
+def render_caption(
+    draft: Draft, lang: str, note: str | None = None, placement: Placement | None = None
+) -> str:
     """Return the card caption (HTML), always within Telegram's 1024-character limit."""
     if draft.status is DraftStatus.FAILED and not draft.title:
         return _fit([], "", [f"#{draft.id}", status_line(draft, lang)])
@@ -121,7 +131,8 @@ def render_caption(draft: Draft, lang: str, note: str | None = None) -> str:
             )
         )
 
-    facts = [line for name in CARD_FACTS if (line := _fact(draft, name, lang, confirm))]
+    placed = placement or Placement()
+    facts = [line for name in CARD_FACTS if (line := _fact(draft, name, lang, confirm, placed))]
     head.append("\n".join(facts))
     tail = [f"#{draft.id} · {status_line(draft, lang)}"]
     if note:  # already HTML: the change lines escape the values they show
@@ -132,13 +143,17 @@ def render_caption(draft: Draft, lang: str, note: str | None = None) -> str:
     return _fit(head, body, tail)
 
 
-def _fact(draft: Draft, name: str, lang: str, confirm: str) -> str:
+def _fact(draft: Draft, name: str, lang: str, confirm: str, placed: Placement) -> str:
     """Return one "Label: value" line of the card, or "" for an empty optional fact."""
     value = getattr(draft, name)
     if name == "brand":
         shown = escape(value or t(lang, "card_no_brand"))
+    elif name == "category" and placed.path:
+        shown = escape(" > ".join(placed.path))  # the site's own path: what buyers will see
     elif name == "category":
         shown = escape(category_label(value, lang))
+        if placed.to_choose:
+            shown += f" ({t(lang, 'card_category_to_choose')})"
     elif name == "condition":
         shown = condition_label(value, lang)
     elif name == "size":
@@ -226,6 +241,7 @@ def main_keyboard(draft: Draft, lang: str, photo_count: int) -> InlineKeyboardMa
 def edit_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
     """Return the field menu opened by Edit."""
     buttons = [draft_button(lang, draft_id, "f", f"field_{f}", arg=f) for f in EDIT_FIELDS]
+    buttons.append(draft_button(lang, draft_id, "vc", "btn_marketplace_category", arg="0"))
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
     return InlineKeyboardMarkup(rows)
@@ -259,6 +275,32 @@ def category_keyboard(draft_id: int, lang: str, matches: list[Category]) -> Inli
         ]
         for c in matches[:8]
     ]
+    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
+    return InlineKeyboardMarkup(rows)
+
+
+def marketplace_category_keyboard(
+    draft_id: int,
+    lang: str,
+    options: list[tuple[int, str]],
+    *,
+    up: str | None,
+    other: bool,
+    action: str = "vc",
+) -> InlineKeyboardMarkup:
+    """Return buttons for the site's categories: a leaf chooses it, a branch opens it.
+
+    `options` are (node id, label); `up` is where Back goes ("r": the roots), `other` offers
+    the whole tree after the first suggestions.
+    """
+    rows = [
+        [InlineKeyboardButton(label[-60:], callback_data=encode("d", draft_id, action, str(i)))]
+        for i, label in options[:20]
+    ]
+    if other:
+        rows.append([draft_button(lang, draft_id, action, "btn_other_marketplace_category", "r")])
+    if up is not None:
+        rows.append([draft_button(lang, draft_id, action, "btn_up", up)])
     rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
     return InlineKeyboardMarkup(rows)
 

@@ -12,6 +12,7 @@ from telegram import Bot, InputMediaPhoto, Message
 from telegram.error import BadRequest
 
 from bot import cards
+from core.catalogs.service import CatalogService
 from core.drafts.models import Draft
 from core.drafts.service import DraftService
 
@@ -23,9 +24,17 @@ HARMLESS = ("message is not modified",)
 class Sender:
     """Render drafts as cards in the chat and keep them up to date."""
 
-    def __init__(self, bot: Bot, drafts: DraftService, data_dir: Path, interval: float) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        drafts: DraftService,
+        catalogs: CatalogService,
+        data_dir: Path,
+        interval: float,
+    ) -> None:
         self.bot = bot
         self.drafts = drafts
+        self.catalogs = catalogs
         self.data_dir = data_dir
         self.interval = interval
         self._next_free: dict[int, float] = defaultdict(float)
@@ -47,6 +56,12 @@ class Sender:
         data = await asyncio.to_thread((self.data_dir / photos[0].path).read_bytes)
         return data, len(photos)
 
+    async def _placement(self, draft: Draft) -> cards.Placement:
+        placed = await self.catalogs.placed(draft)
+        if placed is None:
+            return cards.Placement()
+        return cards.Placement(path=tuple(placed.titles), to_choose=placed.choice is None)
+
     async def send_card(self, chat_id: int, draft: Draft, lang: str) -> Draft:
         """Send the draft's card (cover photo, caption, buttons) and remember where it is."""
         cover, count = await self._cover(draft)
@@ -54,7 +69,7 @@ class Sender:
         message = await self.bot.send_photo(
             chat_id,
             cover,
-            caption=cards.render_caption(draft, lang),
+            caption=cards.render_caption(draft, lang, placement=await self._placement(draft)),
             reply_markup=cards.main_keyboard(draft, lang, count),
         )
         # Only where the card is: the rest of the draft may have moved on meanwhile.
@@ -67,7 +82,7 @@ class Sender:
         if draft.card_chat_id is None or draft.card_message_id is None:
             return
         cover, count = await self._cover(draft)
-        caption = cards.render_caption(draft, lang, note)
+        caption = cards.render_caption(draft, lang, note, await self._placement(draft))
         markup = cards.main_keyboard(draft, lang, count)
         try:
             if new_cover:

@@ -24,6 +24,7 @@ from core.intake.models import Photo
 Cookies = list[dict[str, Any]]
 CookieSink = Callable[[Cookies], Awaitable[None]]
 OnCreated = Callable[[int], Awaitable[None]]
+KnownSink = Callable[[list[int]], Awaitable[None]]
 MODES = ("publish", "draft", "dry_run")
 
 
@@ -183,6 +184,18 @@ class Timeout(Outcome):
 
 
 @dataclass(frozen=True)
+class LookupDoubt(Outcome):
+    """More than one listing on the wardrobe could be ours: the look-up cannot tell."""
+
+    kind: ClassVar[str] = "lookup_doubt"
+
+    detail: str = ""
+
+    def describe(self) -> str:
+        return f"several listings could be ours: {self.detail}"
+
+
+@dataclass(frozen=True)
 class PublishResult:
     """What publish() did, with the cookies to save (rotated tokens included).
 
@@ -196,6 +209,7 @@ class PublishResult:
     screenshot: Path | None = None
     notes: list[str] = field(default_factory=list)
     maybe_created: bool = False
+    typing_seconds: float = 0.0  # of the run's time, what went on typing like a person
 
 
 @dataclass(frozen=True)
@@ -260,6 +274,33 @@ class CatalogNode:
     children: tuple[CatalogNode, ...] = ()
 
 
+@dataclass(frozen=True)
+class CategoryChoice:
+    """A leaf of the site's tree for a draft: its ids and titles, root first."""
+
+    ids: tuple[int, ...]
+    titles: tuple[str, ...]
+
+    @property
+    def leaf_id(self) -> int:
+        return self.ids[-1]
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """What identifies our listing on the seller's wardrobe after a crash.
+
+    `exclude` holds the items that cannot be ours: known before the attempt was sent, or
+    already linked to another draft.
+    """
+
+    title: str
+    price: float
+    photo_count: int
+    is_draft: bool = False
+    exclude: frozenset[int] = frozenset()
+
+
 # ---- the port ---------------------------------------------------------------------------------
 
 
@@ -284,8 +325,17 @@ class Marketplace(Protocol):
     ) -> list[CatalogNode] | Outcome:
         """Return the site's category tree as the seller's session sees it."""
 
-    def form_for(self, draft: Draft, photos: Sequence[Photo], data_dir: Path) -> ListingForm:
-        """Map a draft and its photos (cover first) to the upload form; raise ListingInvalid."""
+    def form_for(
+        self,
+        draft: Draft,
+        photos: Sequence[Photo],
+        data_dir: Path,
+        category: CategoryChoice,
+    ) -> ListingForm:
+        """Map a draft, its photos (cover first) and its category to the upload form.
+
+        Raise ListingInvalid when the draft lacks something the form needs.
+        """
 
     async def publish(
         self,
@@ -294,23 +344,26 @@ class Marketplace(Protocol):
         *,
         mode: str = "publish",
         on_created: OnCreated | None = None,
+        on_known: KnownSink | None = None,
         on_cookies: CookieSink | None = None,
     ) -> PublishResult:
         """Fill the form and publish it, save it as a marketplace draft, or stop before.
 
-        on_created(item_id) is awaited as soon as the marketplace names the new item, before
-        anything else happens: the caller stores the id first.
+        on_known(ids) is awaited just before the form is sent, with the listings already on
+        the seller's wardrobe (none of them can be ours); on_created(item_id) as soon as the
+        marketplace names the new item (or draft), before anything else happens: the caller
+        stores both first.
         """
 
     async def find_listing(
         self,
         cookies: Cookies,
         account_id: str | None,
-        form: Any,
+        query: ListingQuery,
         *,
         on_cookies: CookieSink | None = None,
     ) -> int | None:
-        """Return the seller's listing made from this form, None if surely absent.
+        """Return the seller's listing that answers the query, None if surely absent.
 
         Raise ListingLookupFailed when it cannot tell: a guess of "absent" could publish twice.
         """

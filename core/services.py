@@ -16,6 +16,8 @@ from core.accounts.service import AccountService
 from core.accounts.sessions import SessionVault
 from core.accounts.vault import Vault
 from core.analysis import VisionAnalyser
+from core.catalogs.repository import CatalogRepository
+from core.catalogs.service import CatalogService
 from core.config import Settings
 from core.db import Clock, Database
 from core.drafts.drafting import DraftingConfig, DraftingService
@@ -84,6 +86,7 @@ class Services:
     editor: DraftEditor
     sessions: SessionVault
     marketplace: Marketplace  # starts its browser on first use, not at start-up
+    catalogs: CatalogService
     accounts: AccountService
     stats: StatsService
     exporter: Exporter
@@ -100,6 +103,7 @@ class Services:
             photos=r.batches,
             sellers=r.sellers,
             events=r.events,
+            catalogs=self.catalogs,
             marketplace=self.marketplace,
             sessions=self.sessions,
             notifier=notifier,
@@ -161,6 +165,16 @@ async def build_services(
         base_delay=settings.openai_retry_base_seconds,
         batch_size=settings.grouping_batch_size,
     )
+    sessions = SessionVault(repos.sessions, Vault(settings.secret_key_bytes()))
+    catalogs = CatalogService(
+        CatalogRepository(db, marketplace.name),
+        marketplace,
+        sessions,
+        analyser,
+        repos.drafts,
+        repos.events,
+        base_url=settings.vinted_base_url,
+    )
     limits = ImageLimits.from_settings(settings)
     drafting = DraftingService(
         repos.batches,
@@ -171,8 +185,8 @@ async def build_services(
         price_rules=load_price_rules(settings.pricing_file),
         phrases=load_marketing_phrases(settings.marketing_phrases_file),
         config=DraftingConfig(concurrency=settings.analysis_concurrency),
+        categories=catalogs,
     )
-    sessions = SessionVault(repos.sessions, Vault(settings.secret_key_bytes()))
     return Services(
         settings=settings,
         repos=repos,
@@ -187,14 +201,16 @@ async def build_services(
         ),
         drafts=DraftService(repos.drafts, repos.batches),
         drafting=drafting,
-        editor=DraftEditor(repos.drafts, drafting, analyser, repos.events),
+        editor=DraftEditor(repos.drafts, drafting, analyser, repos.events, catalogs),
         sessions=sessions,
         marketplace=marketplace,
+        catalogs=catalogs,
         accounts=AccountService(
             sessions,
             marketplace,
             repos.drafts,
             repos.batches,
+            catalogs,
             base_url=settings.vinted_base_url,
             data_dir=settings.data_dir,
         ),

@@ -15,6 +15,8 @@ from core.services import Repositories, Services, build_services
 from tests.fakes.openai import FakeOpenAIServer
 from tests.helpers import Clock
 
+pytest_plugins = ["tests.shop"]
+
 REPO = Path(__file__).resolve().parents[1]
 TESTDATA = REPO.parent / "shared" / "testdata"  # shared/ lies beside the repository
 CLOTHES = sorted((TESTDATA / "clothes").glob("*.jpg"))

@@ -13,11 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from core.accounts.sessions import SessionVault
+from core.catalog import get_category
+from core.catalogs.resolver import resolve
 from core.drafts.models import Draft
 from core.intake.models import Photo
-from core.marketplace import Cookies, Outcome, Published, PublishResult
+from core.marketplace import (
+    CatalogNode,
+    CategoryChoice,
+    Cookies,
+    ListingQuery,
+    Outcome,
+    Published,
+    PublishResult,
+)
 from core.vinted.mapping import form_for
 from core.vinted.publisher import ListingToPublish
+from tests.fakes.vinted.data import CatalogNode as ReplicaNode
+from tests.fakes.vinted.data import catalog_tree
 
 SELLER = 111
 OTHER = 222
@@ -44,6 +56,7 @@ class StandInVinted:
         self.running = 0
         self.most_at_once = 0
         self._next_item = 5000
+        self.catalog_reads = 0
 
     async def publish(
         self,
@@ -52,8 +65,12 @@ class StandInVinted:
         *,
         mode: str = "publish",
         on_created: OnCreated = None,
+        on_known: Callable[[list[int]], Awaitable[None]] | None = None,
     ) -> PublishResult:
         self.listings.append(listing)
+        if on_known is not None:  # what is on the wardrobe just before the form is sent
+            member = next((int(c["value"]) for c in cookies if c["name"] == "v_uid"), 0)
+            await on_known([item for item, _ in self.wardrobe.get(member, [])])
         self.modes.append(mode)
         step = self.script.pop(0) if self.script else create
         self.running += 1
@@ -70,20 +87,36 @@ class StandInVinted:
         self,
         cookies: Cookies,
         account_id: str | None,
-        form: ListingToPublish,
+        query: ListingQuery,
         *,
         on_cookies: Callable[[Cookies], Awaitable[None]] | None = None,
     ) -> int | None:
         assert account_id is not None, "connect stores the member id"
         member = int(account_id)
-        self.lookups.append((member, form.title))
-        return next((i for i, t in self.wardrobe.get(member, []) if t == form.title), None)
+        self.lookups.append((member, query.title))
+        return next(
+            (
+                i
+                for i, t in self.wardrobe.get(member, [])
+                if t == query.title and i not in query.exclude
+            ),
+            None,
+        )
 
     # The rest of the marketplace port, as Vinted's adapter has it.
     name = "vinted"
+    login_cookies = ("access_token_web", "refresh_token_web")
 
-    def form_for(self, draft: Draft, photos: list[Photo], data_dir: Path) -> ListingToPublish:
-        return form_for(draft, photos, data_dir)
+    async def read_catalog(
+        self, cookies: Cookies, *, on_cookies: Callable[[Cookies], Awaitable[None]] | None = None
+    ) -> list[CatalogNode]:
+        self.catalog_reads += 1
+        return site_tree()
+
+    def form_for(
+        self, draft: Draft, photos: list[Photo], data_dir: Path, category: CategoryChoice
+    ) -> ListingToPublish:
+        return form_for(draft, photos, data_dir, category)
 
     def listing_url(self, item_id: int) -> str:
         return f"{BASE}/items/{item_id}"
@@ -204,3 +237,21 @@ async def connect(vault: SessionVault, user_id: int = SELLER) -> None:
         username=f"seller{user_id}",
         account_id=str(VINTED_IDS[user_id]),
     )
+
+
+def site_tree() -> list[CatalogNode]:
+    """Return vinted.fr's tree as the replica serves it (our categories and their siblings)."""
+    return [_node(root) for root in catalog_tree()]
+
+
+def _node(node: ReplicaNode) -> CatalogNode:
+    return CatalogNode(node.id, node.title, tuple(_node(c) for c in node.children))
+
+
+def leaf_of(category_id: str) -> CategoryChoice:
+    """Return our category's leaf in the site's tree (what the catalogs service resolves)."""
+    category = get_category(category_id)
+    assert category is not None
+    found = resolve(site_tree(), category)
+    assert found.sure and found.choice is not None, category_id
+    return found.choice

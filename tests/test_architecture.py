@@ -67,6 +67,8 @@ def test_core_has_no_import_cycle() -> None:
 def test_no_module_is_a_warehouse() -> None:
     for package in ("core", "bot", "tests/fakes"):
         for path in (REPO / package).rglob("*.py"):
+            if path.parent.name == "texts":
+                continue  # one table of strings per language, by design (STYLE.md)
             lines = len(path.read_text("utf-8").splitlines())
             assert lines <= MAX_LINES, f"{path.relative_to(REPO)} has {lines} lines"
 

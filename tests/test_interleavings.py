@@ -32,7 +32,7 @@ from core.services import Services
 from tests.conftest import CLOTHES, core_services
 from tests.fakes.openai import FakeOpenAIServer
 from tests.helpers import START, Clock
-from tests.standins import SELLER, VINTED_IDS, SellerChat, StandInVinted, connect
+from tests.standins import SELLER, VINTED_IDS, SellerChat, StandInVinted, connect, leaf_of
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -175,7 +175,9 @@ async def prepare(
         current = await repos.drafts.get(draft.id)
         assert current is not None
         photos = await repos.batches.get_photos(current.photo_ids)
-        form = vinted.form_for(current, photos, services.settings.data_dir)
+        form = vinted.form_for(
+            current, photos, services.settings.data_dir, leaf_of(current.category)
+        )
         cookies = await services.sessions.load(SELLER)
         assert cookies is not None
         item = vinted.create(list(cookies), form)

@@ -18,6 +18,7 @@ from core.marketplace import (
     DryRunDone,
     FieldRejected,
     ListingLookupFailed,
+    ListingQuery,
     PageChanged,
     Published,
     RateLimited,
@@ -29,6 +30,7 @@ from core.marketplace import (
 from core.models import Condition
 from core.vinted.publisher import ListingToPublish, VintedPublisher, match_size
 from tests.fakes.vinted import CreatedItem, FakeVinted, RecordedRequest, Switches
+from tests.fakes.vinted.data import catalog_by_path
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -71,12 +73,21 @@ class Seller:
         ]
 
 
+def leaf(path: list[str]) -> dict[str, Any]:
+    """Return a leaf of the replica's tree as the catalogs service hands it to the form."""
+    nodes = [catalog_by_path(path[:n]) for n in range(1, len(path) + 1)]
+    ids = [node.id for node in nodes if node is not None]
+    assert len(ids) == len(path), path
+    return {"category_ids": ids, "category_titles": list(path)}
+
+
 def jeans(**changes: Any) -> ListingToPublish:
+    path = changes.pop("category_path", WOMEN_JEANS)
     listing = ListingToPublish(
         title="Jean Levi's 501 taille haute",
         description="Porté quelques fois, aucun défaut.\nCoupe droite.\n\n#levis #jean #vintage",
         price=12.5,
-        category_path=WOMEN_JEANS,
+        **leaf(path),
         brand="levi's",
         size="M",
         condition=Condition.VERY_GOOD,
@@ -86,6 +97,13 @@ def jeans(**changes: Any) -> ListingToPublish:
         package_size=3,
     )
     return dataclasses.replace(listing, **changes)
+
+
+def query_for(title: str, exclude: set[int] | None = None) -> ListingQuery:
+    """The look-up for the jeans listing: its title, price and photo count."""
+    return ListingQuery(
+        title=title, price=12.5, photo_count=len(JEANS_PHOTOS), exclude=frozenset(exclude or ())
+    )
 
 
 def items_of(vinted: FakeVinted, seller: Seller) -> list[CreatedItem]:
@@ -176,7 +194,7 @@ async def test_seller_publishes_and_vinted_receives_every_field_exactly(
     assert item.headers["accept-language"].startswith("fr-FR")
 
 
-async def test_draft_mode_saves_a_vinted_draft_and_an_unknown_brand_goes_without(
+async def test_draft_mode_saves_a_vinted_draft_and_an_unknown_brand_goes_in_as_custom(
     publisher: VintedPublisher, vinted: FakeVinted, seller: Seller
 ) -> None:
     created: list[int] = []
@@ -187,17 +205,22 @@ async def test_draft_mode_saves_a_vinted_draft_and_an_unknown_brand_goes_without
     sweaters = ["Femmes", "Vêtements", "Sweats et pulls"]
     result = await publisher.publish(
         seller.cookies,
-        jeans(brand="Atelier Dupont", category_path=sweaters, price=7.9),
+        jeans(
+            brand="Atelier Dupont",
+            category_path=[*sweaters, "Autres sweats et pulls"],
+            price=7.9,
+        ),
         mode="draft",
         on_created=remember,
     )
 
     [draft] = [d for d in vinted.drafts if d.user_id == seller.user_id]
     assert result.outcome == SavedAsDraft(draft.id, step="submit")
-    assert items_of(vinted, seller) == [] and created == []
-    # Our path stops where Vinted goes deeper: its "Autres ..." leaf takes the listing.
+    # A Vinted draft's id is kept the same way as a listing's.
+    assert items_of(vinted, seller) == [] and created == [draft.id]
     assert draft.catalog_id == vinted.catalog_id([*sweaters, "Autres sweats et pulls"])
-    assert (draft.brand_id, draft.brand, draft.price) == (None, "", 7.9)
+    # A brand Vinted's search does not know goes in as a custom brand, as the page offers.
+    assert (draft.brand_id, draft.brand, draft.price) == (None, "Atelier Dupont", 7.9)
     assert any("Atelier Dupont" in note for note in result.notes)
 
 
@@ -324,7 +347,7 @@ async def test_a_crash_after_vinted_created_the_item_is_not_retried_and_can_be_f
     assert isinstance(result.outcome, PageChanged) and result.outcome.transient
     assert result.maybe_created and is_png(result.screenshot)
     assert len(requests_of(vinted, seller, "/api/v2/item_upload/items", "POST")) == 1
-    found = await publisher.find_listing(seller.cookies, seller.user_id, item.title)
+    found = await publisher.find_listing(seller.cookies, seller.user_id, query_for(item.title))
     assert found == item.id
 
 
@@ -455,12 +478,18 @@ async def test_find_listing_finds_a_published_item_by_title(
     assert isinstance(result.outcome, Published)
 
     found = await publisher.find_listing(
-        result.cookies, seller.user_id, "  jean levi's 501 TAILLE haute "
+        result.cookies, seller.user_id, query_for("  jean levi's 501 TAILLE haute ")
     )
-    absent = await publisher.find_listing(result.cookies, seller.user_id, "Robe rouge")
+    absent = await publisher.find_listing(result.cookies, seller.user_id, query_for("Robe rouge"))
+    known = await publisher.find_listing(
+        result.cookies,
+        seller.user_id,
+        query_for(item_title := "Jean Levi's 501 taille haute", {result.outcome.item_id}),
+    )
 
-    assert (found, absent) == (result.outcome.item_id, None)
+    assert (found, absent, known) == (result.outcome.item_id, None, None)
+    assert item_title
     vinted.set_variant("datadome")
     with pytest.raises(ListingLookupFailed) as failed:
-        await publisher.find_listing(result.cookies, seller.user_id, "Robe rouge")
+        await publisher.find_listing(result.cookies, seller.user_id, query_for("Robe rouge"))
     assert isinstance(failed.value.outcome, CaptchaRequired)

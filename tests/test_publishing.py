@@ -12,9 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from openai import AsyncOpenAI
 
 from core.accounts.sessions import SessionVault
 from core.accounts.vault import Vault
+from core.analysis import VisionAnalyser
+from core.catalogs.repository import CatalogRepository
+from core.catalogs.service import CatalogService
 from core.config import ConfigError, load_settings
 from core.db import Database
 from core.drafts.models import Draft, DraftStatus
@@ -51,6 +55,7 @@ from tests.standins import (
     crash,
     create,
     hang_after_create,
+    leaf_of,
 )
 
 START = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)  # a Monday, 10:30 in Paris
@@ -124,6 +129,15 @@ def make_queue(
     **options: Any,
 ) -> PublishingQueue:
     """Build the queue as core.services does, over these repositories and stand-ins."""
+    catalogs = CatalogService(
+        CatalogRepository(store.db, "vinted"),
+        vinted,  # type: ignore[arg-type]
+        vault,
+        VisionAnalyser(AsyncOpenAI(api_key="unused", base_url="http://127.0.0.1:9"), "gpt-4o"),
+        store.drafts,
+        store.events,
+        base_url=BASE,
+    )
     return PublishingQueue(
         attempts=store.attempts,
         waiting=store.waiting,
@@ -131,6 +145,7 @@ def make_queue(
         photos=store.batches,
         sellers=store.sellers,
         events=store.events,
+        catalogs=catalogs,
         marketplace=vinted,  # type: ignore[arg-type]
         sessions=vault,
         notifier=chat,
@@ -247,7 +262,9 @@ async def test_an_approved_draft_goes_on_vinted_and_the_seller_gets_the_link(
     assert listing.description == (
         "Jean droit en denim épais, très peu porté.\n\n#levis #jean #denim"
     )
-    assert listing.category_path == ["Hommes", "Vêtements", "Jeans"]
+    # The leaf of the site's own tree, read once through the seller's session.
+    assert listing.category_titles == ["Hommes", "Vêtements", "Jeans"]
+    assert listing.category_ids == list(leaf_of("men_jeans").ids) and vinted.catalog_reads == 1
     assert (listing.price, listing.brand, listing.size) == (25, "Levi's", "W32 L32")
     assert listing.condition is Condition.VERY_GOOD
     assert (listing.colours, listing.material, listing.package_size) == (["bleu"], "coton", 1)
@@ -274,7 +291,7 @@ async def test_the_listing_carries_a_parcel_size_fit_for_the_item(
     for category in ("men_tshirts", "women_sneakers", "women_bags", "men_coats", "women_boots"):
         draft = await approved(store, category=category, hashtags=[])
         photos = await store.batches.get_photos(draft.photo_ids)
-        listing = form_for(draft, photos, data_dir)
+        listing = form_for(draft, photos, data_dir, leaf_of(category))
         sizes[category] = listing.package_size
         assert listing.description == draft.description  # no hashtags, no trailing blank lines
         assert listing.photos[0] == data_dir / photos[0].path  # the cover comes first

@@ -12,7 +12,8 @@ from bot.context import BotContext
 from bot.handlers.errors import friendly
 from bot.state import BotState
 from bot.texts import t
-from core.drafts.editing import ApproveOutcome, Change
+from core.catalogs.service import CategoryNotFound
+from core.drafts.editing import MARKETPLACE_CATEGORY, ApproveOutcome, Change
 from core.drafts.models import Draft
 from core.drafts.parsing import format_value
 from core.models import Condition
@@ -54,12 +55,17 @@ async def _approve(state: BotState, query: CallbackQuery, draft: Draft, _: str, 
         await query.answer(t(lang, "approved"))
     elif result.outcome is ApproveOutcome.NEEDS_CONFIRMATION:
         first = result.to_confirm[0]
-        markup = (
-            cards.condition_keyboard(draft.id, lang, "cc")
-            if first == "condition"
-            else cards.size_keyboard(draft.id, lang)
-        )
-        await query.edit_message_reply_markup(markup)
+        if first == MARKETPLACE_CATEGORY:
+            await _show_categories(
+                state, query, result.draft, 0, lang, approving=True, answer=False
+            )
+        else:
+            markup = (
+                cards.condition_keyboard(draft.id, lang, "cc")
+                if first == "condition"
+                else cards.size_keyboard(draft.id, lang)
+            )
+            await query.edit_message_reply_markup(markup)
         items = ", ".join(t(lang, f"field_{f}") for f in result.to_confirm)
         await query.answer(t(lang, "approve_confirm_first", items=items), show_alert=True)
     elif result.outcome is ApproveOutcome.NOT_READY:
@@ -94,6 +100,84 @@ async def _confirm_size(
     state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
 ) -> None:
     await _confirm(state, query, draft, arg, lang, "size")
+
+
+async def _marketplace_category(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    """Walk the site's own category tree from the Edit menu; a leaf is chosen."""
+    await _walk_categories(state, query, draft, arg, lang, approving=False)
+
+
+async def _marketplace_category_then_approve(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    """Walk the tree from the approve flow; choosing a leaf carries on approving."""
+    await _walk_categories(state, query, draft, arg, lang, approving=True)
+
+
+async def _walk_categories(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str, *, approving: bool
+) -> None:
+    assert draft.id is not None
+    catalogs = state.services.catalogs
+    node_id = int(arg) if arg.isdigit() else 0
+    path, _ = await catalogs.children(node_id or None)
+    if path and not path[-1].children:  # a leaf: the seller's choice
+        try:
+            chosen = await catalogs.choose(draft.user_id, draft.id, node_id)
+        except CategoryNotFound:
+            await query.answer(t(lang, "old_button"), show_alert=True)
+            return
+        note = t(lang, "marketplace_category_set", path=html.escape(" > ".join(chosen.titles)))
+        current = await state.services.drafts.get(draft.user_id, draft.id) or draft
+        await state.sender.refresh_card(current, lang, note=note)
+        if approving:
+            await _approve(state, query, current, "", lang)
+        else:
+            await query.answer(t(lang, "edited"))
+        return
+    # "0": suggestions first (or the roots); "r": the whole tree from its roots.
+    suggest = arg == "0"
+    await _show_categories(
+        state, query, draft, node_id, lang, approving=approving, suggest=suggest
+    )
+
+
+async def _show_categories(
+    state: BotState,
+    query: CallbackQuery,
+    draft: Draft,
+    node_id: int,
+    lang: str,
+    *,
+    approving: bool,
+    suggest: bool = True,
+    answer: bool = True,
+) -> None:
+    """Show the leaves suggested for the draft, or one node's children (0: the roots)."""
+    assert draft.id is not None
+    catalogs = state.services.catalogs
+    action = "vca" if approving else "vc"
+    if await catalogs.tree() is None:
+        await query.answer(t(lang, "marketplace_category_unknown"), show_alert=True)
+        return
+    path, children = await catalogs.children(node_id or None)
+    suggested = await catalogs.candidates(draft) if suggest and not path else []
+    if suggested:
+        options = [(c.leaf_id, " > ".join(c.titles[-2:])) for c in suggested]
+        markup = cards.marketplace_category_keyboard(
+            draft.id, lang, options, up=None, other=True, action=action
+        )
+    else:
+        options = [(n.id, n.title + ("" if not n.children else " ›")) for n in children]
+        up = str(path[-2].id) if len(path) > 1 else ("r" if path else None)
+        markup = cards.marketplace_category_keyboard(
+            draft.id, lang, options, up=up, other=False, action=action
+        )
+    await query.edit_message_reply_markup(markup)
+    if answer:
+        await query.answer(t(lang, "pick_marketplace_category"))
 
 
 async def _edit_menu(
@@ -269,6 +353,8 @@ _ACTIONS = {
     "ph": _photos,
     "op": _open,
     "pr": _retry_publish,
+    "vc": _marketplace_category,
+    "vca": _marketplace_category_then_approve,
 }
 
 

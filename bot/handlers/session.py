@@ -164,9 +164,12 @@ async def on_resume(update: Update, context: BotContext) -> None:
 
 
 async def daily_check(context: BotContext) -> None:
-    """Check the upload page once a day for each connected seller; tell them if it changed."""
+    """Read the site's catalog and check the upload page once a day; say if it changed."""
     state = context.state
-    for user_id in await state.services.sessions.connected_users():
+    users = await state.services.sessions.connected_users()
+    for user_id in users[:1]:  # the site's own tree, read once a day with any session
+        await state.services.catalogs.refresh_if_stale(user_id)
+    for user_id in users:
         seller = await state.services.sellers.get(user_id)
         lang = (seller.ui_language if seller else None) or "en"
         try:

@@ -152,6 +152,16 @@ TEXTS: dict[str, str] = {
     "ask_brand": "Send the brand, or - for no brand.",
     "ask_colours": "Send one or two colours, e.g. blue, white.",
     "ask_category": "Send a word of the category (e.g. jeans, hoodie, dress).",
+    "field_marketplace_category": "Vinted category",
+    "pick_marketplace_category": "Choose this item's Vinted category:",
+    "btn_other_marketplace_category": "Another category…",
+    "btn_marketplace_category": "Vinted category",
+    "card_category_to_choose": "to choose on Vinted",
+    "marketplace_category_set": "Vinted category: {path}",
+    "marketplace_category_unknown": (
+        "Connect your Vinted account first (/connect): its categories come from it."
+    ),
+    "btn_up": "⬅ Up one level",
     "pick_category": "Which category?",
     "no_category_match": 'No category matches "{query}". Try another word (e.g. jeans, coat).',
     "pick_condition": "Which condition?",

@@ -161,6 +161,16 @@ TEXTS: dict[str, str] = {
     "ask_brand": "Envoyez la marque, ou - si l'article n'en a pas.",
     "ask_colours": "Envoyez une ou deux couleurs, par ex. bleu, blanc.",
     "ask_category": "Envoyez un mot de la catégorie (par ex. jeans, sweat, robe).",
+    "field_marketplace_category": "catégorie Vinted",
+    "pick_marketplace_category": "Choisissez la catégorie Vinted de cet article :",
+    "btn_other_marketplace_category": "Autre catégorie…",
+    "btn_marketplace_category": "Catégorie Vinted",
+    "card_category_to_choose": "à choisir sur Vinted",
+    "marketplace_category_set": "Catégorie Vinted : {path}",
+    "marketplace_category_unknown": (
+        "Connectez d'abord votre compte Vinted (/connect) : ses catégories viennent de lui."
+    ),
+    "btn_up": "⬅ Niveau précédent",
     "pick_category": "Quelle catégorie ?",
     "no_category_match": "Aucune catégorie ne correspond à « {query} ». Essayez un autre mot "
     "(par ex. jeans, manteau).",

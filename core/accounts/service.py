@@ -8,9 +8,17 @@ from pathlib import Path
 
 from core.accounts.cookies import parse_cookies
 from core.accounts.sessions import SessionVault
+from core.catalogs.service import CatalogService
 from core.drafts.repository import DraftRepository
 from core.intake.repository import BatchRepository
-from core.marketplace import HealthReport, Marketplace, Outcome, PublishResult, SessionInfo
+from core.marketplace import (
+    HealthReport,
+    ListingInvalid,
+    Marketplace,
+    Outcome,
+    PublishResult,
+    SessionInfo,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,7 @@ class AccountService:
         marketplace: Marketplace,
         drafts: DraftRepository,
         photos: BatchRepository,
+        catalogs: CatalogService,
         *,
         base_url: str,
         data_dir: Path,
@@ -42,6 +51,7 @@ class AccountService:
         self.marketplace = marketplace
         self.drafts = drafts
         self.photos = photos
+        self.catalogs = catalogs
         self.base_url = base_url
         self.data_dir = data_dir
 
@@ -60,6 +70,10 @@ class AccountService:
         await self.sessions.save(
             user_id, found.cookies, username=found.login, account_id=str(found.user_id)
         )
+        # The site's own category tree, read through this session: each open draft gets its
+        # leaf in it now, so publishing later clicks the right one.
+        if await self.catalogs.refresh(user_id):
+            await self.catalogs.resolve_open(user_id)
         return Connected(username=found.login, account_id=found.user_id)
 
     async def check_page(self, user_id: int) -> HealthReport:
@@ -86,7 +100,10 @@ class AccountService:
         if cookies is None:
             raise NotConnected()
         photos = await self.photos.get_photos(draft.photo_ids, user_id)
-        form = self.marketplace.form_for(draft, photos, self.data_dir)
+        category = await self.catalogs.choice_for(draft)
+        if category is None:
+            raise ListingInvalid("category", "the marketplace's category is still to choose")
+        form = self.marketplace.form_for(draft, photos, self.data_dir, category)
         result = await self.marketplace.publish(list(map(dict, cookies)), form, mode="dry_run")
         if result.cookies:
             await self.sessions.update_cookies(user_id, result.cookies)

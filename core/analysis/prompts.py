@@ -213,3 +213,21 @@ def edit_user(listing: Mapping[str, Any], instruction: str) -> str:
         f"{_listing_block(listing)}\n"
         f"The seller's change request: {json.dumps(instruction, ensure_ascii=False)}"
     )
+
+
+# ---- choosing a marketplace category ---------------------------------------------------------
+
+CATEGORY_SYSTEM = """\
+You file a second-hand item in a marketplace's own category tree. You are given the item (its \
+title, our category, brand and description) and a few numbered candidate categories, each as \
+its full path. Answer with the number of the category a buyer would look in for this item, \
+or 0 when none of them fits. confidence is 0 to 1. Answer with JSON only."""
+
+
+def category_user(item: Mapping[str, Any], candidates: Sequence[str]) -> str:
+    """Return the user message with the item and the numbered candidate paths."""
+    lines = "\n".join(f"{n}. {path}" for n, path in enumerate(candidates, start=1))
+    return (
+        "Item:\n```json\n" + json.dumps(item, ensure_ascii=False) + "\n```\n"
+        f"Candidate categories:\n{lines}"
+    )

@@ -270,6 +270,16 @@ def listing_for_prompt(listing: Listing) -> dict[str, Any]:
     return data
 
 
+# ---- choosing a marketplace category -------------------------------------------------------
+
+
+class CategoryPickOut(BaseModel):
+    """Which candidate category of the marketplace fits the item (0: none does)."""
+
+    choice: int = Field(description="The number of the fitting candidate, or 0 for none.")
+    confidence: float = Field(description="0 to 1: how sure you are.")
+
+
 # ---- editing -------------------------------------------------------------------------------
 
 

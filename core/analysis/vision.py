@@ -27,6 +27,7 @@ from core.analysis.grouping import (
     to_group,
 )
 from core.analysis.schemas import (
+    CategoryPickOut,
     DraftOut,
     EditOut,
     GroupingContinuedOut,
@@ -212,6 +213,28 @@ class VisionAnalyser:
             },
         ]
         return await self._calls.structured(messages, DraftOut, "correction")
+
+    async def choose_category(
+        self, listing: Listing, candidates: Sequence[str]
+    ) -> tuple[int | None, float, Usage]:
+        """Pick one of the marketplace's candidate categories for the item (text only).
+
+        Returns the 0-based index of the candidate (None when the model says none fits),
+        the model's confidence and the tokens used.
+        """
+        item = {
+            "title": listing.title,
+            "our_category": listing.category,
+            "brand": listing.brand,
+            "description": listing.description[:400],
+        }
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "system", "content": prompts.CATEGORY_SYSTEM},
+            {"role": "user", "content": prompts.category_user(item, candidates)},
+        ]
+        out, usage = await self._calls.structured(messages, CategoryPickOut, "category_choice")
+        index = out.choice - 1 if 1 <= out.choice <= len(candidates) else None
+        return index, min(1.0, max(0.0, out.confidence)), usage
 
     async def edit(
         self, listing: Listing, instruction: str, *, language: str

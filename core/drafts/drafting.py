@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from core.analysis import (
     AnalysisBadAnswer,
@@ -30,6 +31,12 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[Progress], Awaitable[None]]
 
 
+class CategoryResolver(Protocol):
+    """Places a draft in the marketplace's own tree (core.catalogs.service.CatalogService)."""
+
+    async def resolve(self, draft: Draft) -> object: ...
+
+
 @dataclass(frozen=True)
 class DraftingConfig:
     concurrency: int = 4
@@ -49,8 +56,10 @@ class DraftingService:
         price_rules: PriceRules,
         phrases: MarketingPhrases,
         config: DraftingConfig = DraftingConfig(),
+        categories: CategoryResolver | None = None,
     ) -> None:
         self.batches = batches
+        self.categories = categories
         self.drafts = drafts
         self.analyser = analyser
         self.data_dir = data_dir
@@ -198,11 +207,23 @@ class DraftingService:
             draft.status, draft.error = DraftStatus.FAILED, reason
             draft.usage = draft.usage + exc.usage
         if draft.id is None:
-            return await self.drafts.add(draft)
-        written = await self.drafts.write(draft, expect=previous_status, to=draft.status)
-        if written is None:
-            raise StaleDraft(draft.id)
+            written = await self.drafts.add(draft)
+        else:
+            stored = await self.drafts.write(draft, expect=previous_status, to=draft.status)
+            if stored is None:
+                raise StaleDraft(draft.id)
+            written = stored
+        await self._place(written)
         return written
+
+    async def _place(self, draft: Draft) -> None:
+        """Find the draft's leaf in the marketplace's tree now (best effort: never fails it)."""
+        if self.categories is None or draft.status is DraftStatus.FAILED:
+            return
+        try:
+            await self.categories.resolve(draft)
+        except Exception:
+            log.exception("could not place draft %s in the marketplace's tree", draft.id)
 
     async def _checked(self, draft: Draft, listing: Listing, to_confirm: list[str]) -> Draft:
         """Price the listing, run the quality gates, and ask the model once to fix the rest."""

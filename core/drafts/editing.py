@@ -19,7 +19,7 @@ import logging
 import weakref
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from core.analysis import AnalysisBadAnswer, AnalysisUnavailable, VisionAnalyser
 from core.drafts.drafting import DraftingService
@@ -33,6 +33,7 @@ from core.quality import TITLE_MAX_CHARS
 
 log = logging.getLogger(__name__)
 
+MARKETPLACE_CATEGORY = "marketplace_category"  # to confirm: the leaf of the site's own tree
 ATTEMPTS = 3  # a typed value is applied again to a draft that changed meanwhile, this often
 _LOCKED = frozenset({DraftStatus.PUBLISHING, DraftStatus.PUBLISHED})
 _CONFIRM_MISSING = {"size": "size_to_confirm", "condition": "condition_to_confirm"}
@@ -67,6 +68,12 @@ class ApproveResult:
     missing: list[str] = dataclasses.field(default_factory=list)  # core.quality.MISSING_KEYS
 
 
+class CategoryPlacement(Protocol):
+    """Says whether the seller must still choose the draft's leaf in the marketplace's tree."""
+
+    async def needs_seller(self, draft: Draft) -> bool: ...
+
+
 class DraftEditor:
     """Apply the seller's edits, approvals and deletions to their drafts."""
 
@@ -76,8 +83,10 @@ class DraftEditor:
         drafting: DraftingService,
         analyser: VisionAnalyser,
         events: EventLog,
+        categories: CategoryPlacement | None = None,
     ) -> None:
         self.drafts = drafts
+        self.categories = categories
         self.drafting = drafting
         self.analyser = analyser
         self.events = events
@@ -236,6 +245,14 @@ class DraftEditor:
                         ApproveOutcome.NEEDS_CONFIRMATION,
                         draft,
                         to_confirm=fields,
+                        missing=checked.missing,
+                    )
+                # The marketplace's own category must be settled before the draft may go.
+                if self.categories is not None and await self.categories.needs_seller(draft):
+                    return ApproveResult(
+                        ApproveOutcome.NEEDS_CONFIRMATION,
+                        draft,
+                        to_confirm=[MARKETPLACE_CATEGORY],
                         missing=checked.missing,
                     )
                 # Approve exactly what was checked: the version it was read at.

@@ -114,6 +114,22 @@ class AttemptRepository:
         )
         return changed == 1
 
+    async def record_known(self, attempt_id: int, item_ids: list[int]) -> bool:
+        """Save what was on the wardrobe just before the attempt sent its form."""
+        changed = await self.db.execute(
+            "UPDATE publish_attempts SET known_items = ? WHERE id = ? AND status = ?",
+            (to_json(sorted(item_ids)), attempt_id, ATTEMPT_RUNNING),
+        )
+        return changed == 1
+
+    async def linked_items(self, user_id: int) -> set[int]:
+        """Return the seller's items already recorded as some draft's listing here."""
+        rows = await self.db.fetchall(
+            "SELECT item_id FROM listings WHERE user_id = ? AND marketplace = ?",
+            (user_id, self.marketplace),
+        )
+        return {int(row["item_id"]) for row in rows if str(row["item_id"]).isdigit()}
+
     async def settle(self, attempt_id: int, s: Settlement) -> tuple[bool, bool]:
         """Finish a running attempt, move its draft on and update its account, all at once.
 
@@ -300,6 +316,7 @@ def _attempt(row: Row) -> PublishAttempt:
         outcome=row["outcome"],
         detail=json.loads(row["detail"]),
         item_id=row["item_id"],
+        known_items=None if row["known_items"] is None else json.loads(row["known_items"]),
         owner=row["owner"],
         lease_until=dt(row["lease_until"]),
     )

@@ -40,6 +40,7 @@ class PublishAttempt(BaseModel):
     outcome: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
     item_id: int | None = None  # what the marketplace named while the attempt ran
+    known_items: list[int] | None = None  # on the wardrobe just before the form was sent
     owner: str | None = None  # the queue running it; its lease says whether it is still alive
     lease_until: datetime | None = None
 

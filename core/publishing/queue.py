@@ -15,19 +15,21 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.accounts.vault import SessionUnreadable
+from core.catalogs.service import CatalogService
 from core.drafts.models import Draft, DraftStatus
 from core.drafts.repository import DraftRepository
 from core.events import EventLog
 from core.intake.repository import BatchRepository
-from core.marketplace import Cookies, ListingInvalid, Marketplace, PublishResult
+from core.marketplace import CategoryChoice, Cookies, ListingInvalid, Marketplace, PublishResult
 from core.publishing import policy
 from core.publishing.attempts import AttemptRepository
+from core.publishing.herald import Herald
 from core.publishing.models import (
     INTERRUPTED,
     SESSION_MISSING,
@@ -68,6 +70,7 @@ class PublishingQueue:
         photos: BatchRepository,
         sellers: SellerRepository,
         events: EventLog,
+        catalogs: CatalogService,
         marketplace: Marketplace,
         sessions: SessionPort,
         notifier: NotifierPort,
@@ -82,6 +85,7 @@ class PublishingQueue:
         self.photos = photos
         self.sellers = sellers
         self.events = events
+        self.catalogs = catalogs
         self.marketplace = marketplace
         self.sessions = sessions
         self.notifier = notifier
@@ -94,7 +98,8 @@ class PublishingQueue:
         self._locks: dict[int, asyncio.Lock] = {}
         self._slots = asyncio.Semaphore(config.concurrency)
         self._in_flight: set[int] = set()
-        self.finder = ListingFinder(marketplace, sessions, photos, config.data_dir)
+        self.finder = ListingFinder(marketplace, sessions, attempts)
+        self.herald = Herald(notifier, events, drafts)
         self.reconciler = Reconciler(
             attempts,
             waiting,
@@ -192,25 +197,41 @@ class PublishingQueue:
     ) -> RunReport:
         draft = entry.draft
         try:
+            category = await self._category(draft, cookies)
             photos = await self.photos.get_photos(draft.photo_ids, draft.user_id)
-            form = self.marketplace.form_for(draft, photos, self.config.data_dir)
+            form = self.marketplace.form_for(draft, photos, self.config.data_dir, category)
         except ListingInvalid as exc:
             detail = {"kind": "field_rejected", "field": exc.field, "message": str(exc)}
             return await self._apply(attempt_id, entry, policy.failed(entry, detail), None)
+        known: list[int] = []
+
+        async def on_known(item_ids: list[int]) -> None:
+            known[:] = item_ids
+            await self.attempts.record_known(attempt_id, item_ids)
 
         async def on_created(item_id: int) -> None:
             await self.attempts.record_item(attempt_id, item_id)
 
         try:
             result = await self.marketplace.publish(
-                cookies, form, mode=rules.mode, on_created=on_created
+                cookies, form, mode=rules.mode, on_created=on_created, on_known=on_known
             )
         except Exception:
             # The listing may exist: the attempt stays running for reconcile() to settle.
             log.exception("publishing draft %s broke off; reconcile will check", draft.id)
             return RunReport(draft.user_id, draft.id, INTERRUPTED)
         await self._save_cookies(draft.user_id, result.cookies)
-        return await self._settle(attempt_id, entry, result, rules, cookies)
+        return await self._settle(attempt_id, entry, result, rules, cookies, known)
+
+    async def _category(self, draft: Draft, cookies: Cookies) -> CategoryChoice:
+        """Return the draft's leaf in the site's tree, reading the tree first if none is kept."""
+        choice = await self.catalogs.choice_for(draft)
+        if choice is None and await self.catalogs.tree() is None:
+            await self.catalogs.refresh(draft.user_id, cookies)
+            choice = await self.catalogs.choice_for(draft)
+        if choice is None:
+            raise ListingInvalid("category", "the marketplace's category is still to choose")
+        return choice
 
     async def _keep_lease(self, attempt_id: int) -> None:
         while True:
@@ -225,7 +246,7 @@ class PublishingQueue:
     async def _pause_before_claim(self, user_id: int, draft: Draft, reason: str) -> RunReport:
         if await self.waiting.pause(user_id, reason, {"draft_id": draft.id}):
             await self.events.log(user_id, "publish_paused", {"reason": reason})
-            await self._notify(self.notifier.paused(user_id, reason, None))
+            await self.herald.notify(self.notifier.paused(user_id, reason, None))
         return RunReport(user_id, draft.id, reason)
 
     # ---- outcomes ------------------------------------------------------------------------
@@ -237,6 +258,7 @@ class PublishingQueue:
         result: PublishResult,
         rules: AccountRules,
         cookies: Cookies,
+        known: list[int],
     ) -> RunReport:
         outcome = result.outcome
         screenshot = result.screenshot or outcome.screenshot
@@ -246,15 +268,18 @@ class PublishingQueue:
             url = self.marketplace.listing_url(item_id)
         if outcome.kind not in ("published", "saved_as_draft") and result.maybe_created:
             # The create call went out unanswered: look before trying again.
-            found = await self.finder.look_up(entry.draft, cookies)
+            found = await self.finder.look_up(
+                entry.draft, is_draft=rules.mode == "draft", known=known, cookies=cookies
+            )
             if found is None:
                 return RunReport(entry.draft.user_id, entry.draft.id, INTERRUPTED)  # later
             if found:
+                kind = "saved_as_draft" if rules.mode == "draft" else "published"
                 decision = policy.succeeded(
                     entry,
-                    "published",
+                    kind,
                     found,
-                    self.marketplace.listing_url(found),
+                    None if rules.mode == "draft" else self.marketplace.listing_url(found),
                     rules=rules,
                     now=self._now(),
                     rng=self._rng,
@@ -285,25 +310,7 @@ class PublishingQueue:
         """Store the decision, then tell the seller (only if this call settled the attempt)."""
         settled, paused_now = await self.attempts.settle(attempt_id, decision.settlement)
         draft, s, kind = entry.draft, decision.settlement, decision.kind
-        if decision.notice == "published" and settled:
-            await self.events.log(
-                draft.user_id, "publish_published", {"draft_id": draft.id, "item_id": s.item_id}
-            )
-            await self._notify_with_draft(draft, lambda d: self.notifier.published(d, s.url))
-        elif decision.notice == "failed" and settled:
-            await self.events.log(
-                draft.user_id, "publish_failed", {"draft_id": draft.id, "kind": kind}
-            )
-            text = decision.text
-            await self._notify_with_draft(
-                draft, lambda d: self.notifier.failed(d, kind, text, screenshot)
-            )
-        elif decision.notice == "paused" and paused_now:
-            await self.events.log(draft.user_id, "publish_paused", {"reason": kind})
-            await self._notify(self.notifier.paused(draft.user_id, kind, screenshot))
-        elif decision.notice == "retrying" and settled and decision.retry_at is not None:
-            when = decision.retry_at
-            await self._notify_with_draft(draft, lambda d: self.notifier.retrying(d, when, kind))
+        await self.herald.tell(draft, decision, screenshot, settled=settled, paused_now=paused_now)
         published = s.draft_status is DraftStatus.PUBLISHED
         return RunReport(
             draft.user_id,
@@ -379,16 +386,3 @@ class PublishingQueue:
             await self.sessions.update_cookies(user_id, cookies)
         except Exception:
             log.exception("could not save the rotated cookies of user %s", user_id)
-
-    async def _notify(self, call: Awaitable[None]) -> None:
-        # The queue's state is already stored: a Telegram hiccup must not undo or repeat it.
-        try:
-            await call
-        except Exception:
-            log.exception("the publishing notifier failed")
-
-    async def _notify_with_draft(
-        self, draft: Draft, call: Callable[[Draft], Awaitable[None]]
-    ) -> None:
-        current = await self.drafts.get(draft.id or 0) or draft
-        await self._notify(call(current))

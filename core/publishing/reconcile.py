@@ -21,8 +21,7 @@ from typing import Any
 
 from core.accounts.vault import SessionUnreadable
 from core.drafts.models import Draft, DraftStatus
-from core.intake.repository import BatchRepository
-from core.marketplace import Cookies, ListingInvalid, Marketplace
+from core.marketplace import Cookies, ListingQuery, Marketplace
 from core.publishing import policy
 from core.publishing.attempts import AttemptRepository
 from core.publishing.models import (
@@ -46,18 +45,21 @@ class ListingFinder:
     """Ask whether a draft's listing exists: its id, 0 if surely absent, None if unknown."""
 
     def __init__(
-        self,
-        marketplace: Marketplace,
-        sessions: SessionPort,
-        photos: BatchRepository,
-        data_dir: Path,
+        self, marketplace: Marketplace, sessions: SessionPort, attempts: AttemptRepository
     ) -> None:
         self.marketplace = marketplace
         self.sessions = sessions
-        self.photos = photos
-        self.data_dir = data_dir
+        self.attempts = attempts
 
-    async def look_up(self, draft: Draft, cookies: Cookies | None = None) -> int | None:
+    async def look_up(
+        self,
+        draft: Draft,
+        *,
+        is_draft: bool,
+        known: list[int] | None,
+        cookies: Cookies | None = None,
+    ) -> int | None:
+        """Look for the listing an attempt made: same title, price and photos, new, unlinked."""
         if cookies is None:
             try:
                 loaded = await self.sessions.load(draft.user_id)
@@ -67,11 +69,15 @@ class ListingFinder:
                 log.warning("no session to look for draft %s", draft.id)
                 return None
             cookies = cookie_list(loaded)
-        try:
-            photos = await self.photos.get_photos(draft.photo_ids, draft.user_id)
-            form = self.marketplace.form_for(draft, photos, self.data_dir)
-        except ListingInvalid:
-            return 0  # a form that could not be filled was never sent
+        # What was there before the form went out, or belongs to another draft, is not ours.
+        exclude = set(known or ()) | await self.attempts.linked_items(draft.user_id)
+        query = ListingQuery(
+            title=draft.title,
+            price=draft.price.target if draft.price else 0.0,
+            photo_count=len(draft.photo_ids),
+            is_draft=is_draft,
+            exclude=frozenset(exclude),
+        )
         account_id = await self.sessions.account_id(draft.user_id)
 
         # The marketplace may rotate the tokens during the look-up too: keep them.
@@ -79,11 +85,16 @@ class ListingFinder:
             await self.sessions.update_cookies(draft.user_id, rotated)
 
         try:
-            found = await self.marketplace.find_listing(cookies, account_id, form, on_cookies=keep)
+            found = await self.marketplace.find_listing(
+                cookies, account_id, query, on_cookies=keep
+            )
         except Exception:  # ListingLookupFailed, or the browser broke: "unknown", not "absent"
             log.warning("could not look for draft %s", draft.id, exc_info=True)
             return None
         return 0 if found is None else found
+
+    def listing_url(self, item_id: int) -> str:
+        return self.marketplace.listing_url(item_id)
 
 
 class Reconciler:
@@ -162,19 +173,24 @@ class Reconciler:
                 )
                 return None
             item_id = attempt.item_id
+            rules = await self._rules(attempt.user_id)
             if item_id is None:
-                found = await self.finder.look_up(entry.draft)
+                found = await self.finder.look_up(
+                    entry.draft, is_draft=rules.mode == "draft", known=attempt.known_items
+                )
                 if found is None:
                     return None  # cannot tell yet: try again on the next tick
                 item_id = found or None
             if item_id is not None:
                 log.info("draft %s was published before the crash as %s", entry.draft.id, item_id)
-                rules = await self._rules(attempt.user_id)
+                kind = "saved_as_draft" if rules.mode == "draft" else "published"
                 decision = policy.succeeded(
                     entry,
-                    "published",
+                    kind,
                     item_id,
-                    self.finder.marketplace.listing_url(item_id),
+                    None
+                    if kind == "saved_as_draft"
+                    else self.finder.marketplace.listing_url(item_id),
                     rules=rules,
                     now=self._now(),
                     rng=self._rng,

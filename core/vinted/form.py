@@ -8,12 +8,13 @@ from urllib.parse import urlparse
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import expect
 
-from core.marketplace import FieldRejected, PageChanged, Timeout
+from core.marketplace import CatalogNode, FieldRejected, PageChanged, Timeout
 from core.vinted import selectors as sel
 from core.vinted.category import category_and_attributes, category_is
+from core.vinted.errors import Stop
 from core.vinted.helpers import parse_price, same_text
 from core.vinted.listing import ListingToPublish
-from core.vinted.page import Run, Stop
+from core.vinted.page import Run
 
 
 async def open_upload_page(run: Run, ready: list[str]) -> None:
@@ -40,7 +41,7 @@ async def open_upload_page(run: Run, ready: list[str]) -> None:
     await run.wait(form.first, " | ".join(ready), state="attached")
 
 
-async def fill_form(run: Run, listing: ListingToPublish, leaf_ids: list[int]) -> None:
+async def fill_form(run: Run, listing: ListingToPublish, nodes: list[CatalogNode]) -> None:
     """Fill every field like a person would, checking each one."""
     await add_photos(run, listing.photos)
     run.step = "title"
@@ -48,31 +49,30 @@ async def fill_form(run: Run, listing: ListingToPublish, leaf_ids: list[int]) ->
     await type_field(run, sel.TITLE, " ".join(listing.title.split()), "title")
     run.step = "description"
     await type_field(run, sel.DESCRIPTION, listing.description, "description")
-    await category_and_attributes(run, listing, leaf_ids)
+    await category_and_attributes(run, listing, nodes)
     await type_price(run, listing.price)
     await choose_package_size(run, listing.package_size)
     await untick_bump(run)
     # Photo recognition can still swap the category late: check it before sending.
     run.step = "category"
-    if not await category_is(run, leaf_ids[-1]):
+    if not await category_is(run, nodes):
         run.notes.append("the category changed before sending: walked it again")
-        await category_and_attributes(run, listing, leaf_ids)
+        await category_and_attributes(run, listing, nodes)
 
 
 async def add_photos(run: Run, photos: list[Path]) -> None:
-    """Upload the photos in order and wait for each tile, however slow the processing."""
+    """Upload the photos in order and wait for each tile, however slow the processing.
+
+    A refused upload or a rate limit answered by the photos API ends the wait at once.
+    """
     run.step = "photos"
     page = run.page
     photo_input = page.locator(sel.PHOTO_INPUT)
     await run.wait(photo_input, sel.PHOTO_INPUT, state="attached")
     await photo_input.set_input_files([str(p) for p in photos])
-    for index, photo in enumerate(photos):
-        tile = page.locator(sel.photo_tile(index))
-        refused = page.locator(sel.photo_error_tile(index))
-        either = tile.or_(refused).first
-        await run.wait(either, sel.photo_tile(index), timeout_ms=run.config.photo_timeout_ms)
-        if await refused.count():
-            raise Stop(FieldRejected("photos", f"Vinted refused photo {index + 1} ({photo.name})"))
+    for index in range(len(photos)):
+        tile = page.locator(sel.photo_tile(index)).first
+        await run.wait(tile, sel.photo_tile(index), timeout_ms=run.config.photo_timeout_ms)
 
 
 async def type_field(run: Run, selector: str, text: str, name: str) -> None:

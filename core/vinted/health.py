@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from core.catalog import Category
+from core.catalogs.resolver import resolve
+from core.marketplace import CatalogNode
 from core.models import Condition
 from core.vinted import selectors as sel
-from core.vinted.category import fetch_catalogs, first_leaf
+from core.vinted.category import catalog_node, fetch_catalogs, shown_category, shows_leaf
 from core.vinted.form import open_upload_page
 from core.vinted.mapping import condition_id
 from core.vinted.page import Run
@@ -49,7 +52,7 @@ class _Checklist:
 
 
 async def health_check(
-    run: Run, category_path: list[str] | None, missing: list[str], checked: list[str]
+    run: Run, sample: Category | None, missing: list[str], checked: list[str]
 ) -> None:
     """Probe each selector of the form and of a leaf category's pickers."""
     page = run.page
@@ -72,30 +75,30 @@ async def health_check(
         return
 
     run.step = "category"
-    leaf_ids = first_leaf(await fetch_catalogs(run), category_path)
-    if not leaf_ids:
-        missing.append(f"{sel.CATALOGS_API} (no leaf for {category_path})")
+    tree = [catalog_node(n) for n in await fetch_catalogs(run)]
+    choice = resolve(tree, sample).choice if sample is not None else None
+    nodes = _first_leaf(tree) if choice is None else _nodes(tree, list(choice.ids))
+    if not nodes:
+        missing.append(f"{sel.CATALOGS_API} (no leaf)")
         return
     content = await open_picker(run, sel.CATALOG_PICKER)
-    for catalog_id in leaf_ids:
-        if not await checklist.probe(content, sel.catalog_row(catalog_id)):
+    for node in nodes:
+        if not await checklist.probe(content, sel.catalog_row(node.id)):
             return
-        await content.locator(sel.catalog_row(catalog_id)).first.click()
-    chosen = f"{sel.CATALOG_INPUT}[{sel.CATALOG_ID_ATTRIBUTE}]"
-    checked.append(chosen)
-    category = page.locator(sel.CATALOG_INPUT)
-    try:
-        await expect(category).to_have_attribute(
-            sel.CATALOG_ID_ATTRIBUTE, str(leaf_ids[-1]), timeout=checklist.probe_ms
-        )
-    except AssertionError:
-        missing.append(chosen)
+        await content.locator(sel.catalog_row(node.id)).first.click()
+    # A chosen leaf reveals its fields and shows its name in the category input.
+    if not await checklist.probe(page, sel.picker_input(sel.CONDITION_PICKER)):
+        return
+    if await content.is_visible():
+        await close_picker(run, sel.CATALOG_PICKER)
+    chosen = f"{sel.CATALOG_INPUT} shows {nodes[-1].title!r}"
+    checklist.note(chosen, shows_leaf(await shown_category(run), [n.title for n in nodes]))
 
     inside = {
         sel.BRAND_PICKER: [sel.BRAND_SEARCH, sel.NO_BRAND],
         sel.SIZE_PICKER: [sel.SIZE_OPTION],
         sel.CONDITION_PICKER: [sel.condition_option(condition_id(Condition.VERY_GOOD))],
-        sel.COLOUR_PICKER: [sel.colour_row(9), sel.colour_checkbox(9)],
+        sel.COLOUR_PICKER: [sel.COLOUR_ROW, sel.colour_checkbox(9)],
         sel.MATERIAL_PICKER: [sel.MATERIAL_ROW],
     }
     for key, options in inside.items():
@@ -107,3 +110,23 @@ async def health_check(
             for selector in options:
                 await checklist.probe(page.locator(sel.picker_content(key)), selector, "attached")
             await close_picker(run, key)
+
+
+def _first_leaf(tree: list[CatalogNode]) -> list[CatalogNode]:
+    """Return the path down the first child of each level, to a leaf."""
+    nodes: list[CatalogNode] = []
+    level = tuple(tree)
+    while level:
+        nodes.append(level[0])
+        level = level[0].children
+    return nodes
+
+
+def _nodes(tree: list[CatalogNode], ids: list[int]) -> list[CatalogNode]:
+    nodes: list[CatalogNode] = []
+    level = tuple(tree)
+    for catalog_id in ids:
+        node = next(n for n in level if n.id == catalog_id)
+        nodes.append(node)
+        level = node.children
+    return nodes

@@ -22,7 +22,8 @@ class ListingToPublish:
     title: str
     description: str  # already ends with the hashtags
     price: float
-    category_path: list[str]  # path_fr titles, root to leaf
+    category_ids: list[int]  # the leaf of the site's own tree, root first
+    category_titles: list[str]  # the same path's titles, as the site names them
     brand: str | None
     size: str | None
     condition: Condition
@@ -43,8 +44,8 @@ def invalid_listing(listing: ListingToPublish) -> FieldRejected | None:
         return FieldRejected("photos", f"missing files: {', '.join(absent)}", step="validate")
     if not listing.title.strip():
         return FieldRejected("title", "the title is empty", step="validate")
-    if not listing.category_path:
-        return FieldRejected("category", "no category", step="validate")
+    if not listing.category_ids or len(listing.category_ids) != len(listing.category_titles):
+        return FieldRejected("category", "no category of the site", step="validate")
     if not (math.isfinite(listing.price) and listing.price > 0):
         return FieldRejected("price", f"{listing.price} is not a price", step="validate")
     if listing.package_size not in (1, 2, 3):

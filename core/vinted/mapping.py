@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.catalog import categories, get_category
+from core.catalog import Category, categories, get_category
 from core.drafts.models import Draft
 from core.intake.models import Photo
-from core.marketplace import ListingInvalid
+from core.marketplace import CategoryChoice, ListingInvalid
 from core.models import Condition
 from core.vinted.listing import ListingToPublish
 
@@ -31,10 +31,12 @@ def condition_id(condition: Condition) -> int:
     return CONDITION_IDS[condition]
 
 
-def form_for(draft: Draft, photos: Sequence[Photo], data_dir: Path) -> ListingToPublish:
-    """Build the upload form's values from a draft and its photos (cover first)."""
-    category = get_category(draft.category)
-    if category is None:
+def form_for(
+    draft: Draft, photos: Sequence[Photo], data_dir: Path, category: CategoryChoice
+) -> ListingToPublish:
+    """Build the upload form's values from a draft, its photos (cover first) and its leaf."""
+    ours = get_category(draft.category)
+    if ours is None:
         raise ListingInvalid("category", f"unknown category {draft.category!r}")
     if draft.price is None:
         raise ListingInvalid("price", "the draft has no price")
@@ -49,20 +51,18 @@ def form_for(draft: Draft, photos: Sequence[Photo], data_dir: Path) -> ListingTo
         title=draft.title,
         description=description,
         price=draft.price.target,
-        category_path=list(category.path_fr),
+        category_ids=list(category.ids),
+        category_titles=list(category.titles),
         brand=draft.brand,
         size=draft.size or None,
         condition=draft.condition,
         colours=list(draft.colours),
         material=draft.material,
         photos=[data_dir / photo.path for photo in photos],
-        package_size=PACKAGE_SIZES.get(category.price_key, PACKAGE_SMALL),
+        package_size=PACKAGE_SIZES.get(ours.price_key, PACKAGE_SMALL),
     )
 
 
-def sample_category_path() -> list[str]:
+def sample_category() -> Category:
     """Return a category that shows every leaf-only field (size, condition, colours...)."""
-    for category in categories():
-        if category.price_key == "t-shirt":
-            return category.path_fr
-    return categories()[0].path_fr
+    return next((c for c in categories() if c.price_key == "t-shirt"), categories()[0])

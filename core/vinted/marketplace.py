@@ -11,9 +11,12 @@ from core.drafts.models import Draft
 from core.intake.models import Photo
 from core.marketplace import (
     CatalogNode,
+    CategoryChoice,
     Cookies,
     CookieSink,
     HealthReport,
+    KnownSink,
+    ListingQuery,
     OnCreated,
     Outcome,
     PublishResult,
@@ -21,7 +24,7 @@ from core.marketplace import (
 )
 from core.vinted import selectors as sel
 from core.vinted.listing import ListingToPublish
-from core.vinted.mapping import form_for, sample_category_path
+from core.vinted.mapping import form_for, sample_category
 from core.vinted.publisher import VintedPublisher
 
 NAME = "vinted"
@@ -47,8 +50,10 @@ class VintedMarketplace:
     ) -> list[CatalogNode] | Outcome:
         return await self.publisher.read_catalog(cookies, on_cookies=on_cookies)
 
-    def form_for(self, draft: Draft, photos: Sequence[Photo], data_dir: Path) -> ListingToPublish:
-        return form_for(draft, photos, data_dir)
+    def form_for(
+        self, draft: Draft, photos: Sequence[Photo], data_dir: Path, category: CategoryChoice
+    ) -> ListingToPublish:
+        return form_for(draft, photos, data_dir, category)
 
     async def publish(
         self,
@@ -57,26 +62,30 @@ class VintedMarketplace:
         *,
         mode: str = "publish",
         on_created: OnCreated | None = None,
+        on_known: KnownSink | None = None,
         on_cookies: CookieSink | None = None,
     ) -> PublishResult:
         return await self.publisher.publish(
-            cookies, form, mode=mode, on_created=on_created, on_cookies=on_cookies
+            cookies,
+            form,
+            mode=mode,
+            on_created=on_created,
+            on_known=on_known,
+            on_cookies=on_cookies,
         )
 
     async def find_listing(
         self,
         cookies: Cookies,
         account_id: str | None,
-        form: Any,
+        query: ListingQuery,
         *,
         on_cookies: CookieSink | None = None,
     ) -> int | None:
         member = _member_id(account_id, cookies)
         if member is None:
             raise LookupError("unknown Vinted member: cannot look for the listing")
-        return await self.publisher.find_listing(
-            cookies, member, form.title, on_cookies=on_cookies
-        )
+        return await self.publisher.find_listing(cookies, member, query, on_cookies=on_cookies)
 
     def listing_url(self, item_id: int) -> str:
         return self.base_url + sel.item_path(item_id)
@@ -85,7 +94,7 @@ class VintedMarketplace:
         self, cookies: Cookies, *, on_cookies: CookieSink | None = None
     ) -> HealthReport:
         return await self.publisher.health_check(
-            cookies, category_path=sample_category_path(), on_cookies=on_cookies
+            cookies, sample=sample_category(), on_cookies=on_cookies
         )
 
     async def close(self) -> None:

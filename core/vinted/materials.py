@@ -1,4 +1,4 @@
-"""Material names in English and German next to the French labels of vinted.fr's list."""
+"""Material names in French, English and German: one group per material, in any language."""
 
 from __future__ import annotations
 
@@ -41,11 +41,16 @@ def material_names(material: str) -> list[str]:
 
 
 def material_matches(name: str, label: str) -> bool:
-    """Return whether a folded material name means the page's label."""
+    """Return whether a folded material name means the page's label (in any language)."""
     key = fold(label)
-    return name == key or name in _ALIASES.get(key, set())
+    if name == key:
+        return True
+    group = _GROUP.get(name)
+    return group is not None and group == _GROUP.get(key)
 
 
-_ALIASES: dict[str, set[str]] = {
-    fold(label): {fold(a) for a in aliases} for label, aliases in MATERIAL_ALIASES.items()
+_GROUP: dict[str, int] = {
+    fold(word): number
+    for number, (label, aliases) in enumerate(MATERIAL_ALIASES.items())
+    for word in (label, *aliases)
 }

@@ -6,11 +6,13 @@ else escapes (a crash dialog, a Playwright timeout or error) into one, with a sc
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
 import random
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,24 +37,14 @@ from core.marketplace import (
 )
 from core.vinted import selectors as sel
 from core.vinted.browser import Chromium, context_cookies
+from core.vinted.errors import Crashed, Stop
 from core.vinted.helpers import first_line, retry_after
+from core.vinted.watch import ApiWatch, ServerCrashed
 
 log = logging.getLogger(__name__)
 
 CookieSink = Callable[[Cookies], Awaitable[None]]
 T = TypeVar("T")
-
-
-class Stop(Exception):
-    """End the run with this outcome."""
-
-    def __init__(self, outcome: Outcome) -> None:
-        super().__init__(outcome.describe())
-        self.outcome = outcome
-
-
-class Crashed(Exception):
-    """The page shows its critical error dialog and needs a reload."""
 
 
 @dataclass
@@ -93,9 +85,11 @@ class Run:
     page: Page
     cookies: Cookies
     config: RunConfig
+    watch: ApiWatch
     step: str = "start"
     notes: list[str] = field(default_factory=list)
     maybe_created: bool = False  # a create call left without a definite answer
+    typing_seconds: float = 0.0  # spent pressing keys like a person (the rest is waiting)
 
     def url(self, path: str) -> str:
         """Return the address of a path on Vinted's site."""
@@ -134,13 +128,14 @@ class Run:
             status = None
         if await page.locator(sel.CAPTCHA).count() or await _has_text(page, sel.CAPTCHA_TEXT):
             raise Stop(CaptchaRequired(step=self.step))
-        if status == 429 or await page.locator(sel.TOO_MANY_REQUESTS).count():
+        if status == 429 or await _has_text(page, sel.TOO_MANY_REQUESTS_TEXT):
             seconds = retry_after(response.headers if response is not None else {})
             raise Stop(RateLimited(seconds, step=self.step))
+        self.watch.check()
         path = urlparse(page.url).path
         if path.startswith(sel.VERIFICATION_PATH):
             raise Stop(VerificationRequired(step=self.step, url=page.url))
-        if path.startswith(sel.SIGNUP_PATH) or await page.locator(sel.LOGIN_BUTTON).count():
+        if await page.locator(sel.LOGIN_BUTTON).count():
             raise Stop(SessionExpired(step=self.step, detail="signed out"))
         if await page.locator(sel.CRITICAL_ERROR_DIALOG).count():
             raise Crashed()
@@ -153,7 +148,10 @@ class Run:
         state: Literal["visible", "attached", "hidden"] = "visible",
         timeout_ms: float | None = None,
     ) -> None:
-        """Wait for an element; when it never comes, say why (blocker) or which selector."""
+        """Wait for an element; when it never comes, say why (blocker) or which selector.
+
+        An API answer that already says why (a 429, a captcha, a crash) ends the wait at once.
+        """
         await self._page_did(
             locator.wait_for(state=state, timeout=timeout_ms or self.config.timeout_ms),
             PlaywrightTimeout,
@@ -168,8 +166,20 @@ class Run:
         self, check: Awaitable[None], failure: type[Exception], selector: str
     ) -> None:
         """Await a check; when it fails, stop on a blocker or on the selector that let us down."""
+        self.watch.check()
+        work = asyncio.ensure_future(check)
+        alarm = asyncio.ensure_future(self.watch.raised.wait())
         try:
-            await check
+            await asyncio.wait({work, alarm}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            alarm.cancel()
+            if not work.done():
+                work.cancel()
+                with contextlib.suppress(asyncio.CancelledError, PlaywrightError, failure):
+                    await work
+        self.watch.check()
+        try:
+            work.result()
         except failure as exc:
             await self.check_blockers(None)
             raise Stop(PageChanged(self.step, selector)) from exc
@@ -182,8 +192,10 @@ class Run:
         if not text:
             await page.keyboard.press("Delete")
         low, high = self.config.typing_ms
+        started = time.perf_counter()
         for chunk in re.findall(r"\S+\s*|\s+", text):
             await page.keyboard.type(chunk, delay=self.config.rng.randint(low, high))
+        self.typing_seconds += time.perf_counter() - started
 
     async def fetch_json(self, path: str) -> Answer:
         """GET an API path from inside the page, with the page's cookies."""
@@ -238,7 +250,8 @@ async def open_run(
     async with chromium.context(
         cookies, base_url=config.base_url, timeout_ms=config.timeout_ms
     ) as (context, page):
-        run = Run(context=context, page=page, cookies=list(cookies), config=config)
+        watch = ApiWatch(page, own_calls=(sel.CREATE_ITEM_API, sel.SAVE_DRAFT_API))
+        run = Run(context=context, page=page, cookies=list(cookies), config=config, watch=watch)
         try:
             yield run
         finally:
@@ -258,6 +271,8 @@ async def guarded(run: Run, work: Awaitable[T]) -> T | Outcome:
         outcome = result
     except Stop as stop:
         outcome = stop.outcome
+    except ServerCrashed as crash:
+        outcome = NetworkFailure(step=run.step, detail=str(crash))
     except Crashed:
         outcome = PageChanged(run.step, sel.CRITICAL_ERROR_DIALOG)
     except PlaywrightTimeout as exc:

@@ -1,23 +1,27 @@
 """The pickers a leaf category reveals: brand, size, condition, colours and material.
 
-Every picker follows one pattern: `<key>-input` opens `<key>-content`.
+Every picker follows one pattern: `<key>-input` opens `<key>-content`. What each offers is read
+from the opened panel as the seller sees it (an option's id in its test id or #id, its label
+as shown), never from a list of our own: the site's lists differ by country and by leaf.
 """
 
 from __future__ import annotations
 
-import re
+from urllib.parse import parse_qs, urlparse
 
-from playwright.async_api import Locator, expect
+from playwright.async_api import Locator, Response, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from core.marketplace import FieldRejected
 from core.models import Condition
 from core.vinted import selectors as sel
-from core.vinted.colours import colour_ids
-from core.vinted.helpers import match_size
+from core.vinted.colours import colour_id
+from core.vinted.errors import Stop
+from core.vinted.helpers import fold, match_size
 from core.vinted.listing import ListingToPublish
 from core.vinted.mapping import condition_id
 from core.vinted.materials import material_matches, material_names
-from core.vinted.page import Run, Stop
+from core.vinted.page import Run
 
 
 async def open_picker(run: Run, key: str) -> Locator:
@@ -29,6 +33,10 @@ async def open_picker(run: Run, key: str) -> Locator:
         await run.wait(trigger, sel.picker_input(key))
         await trigger.click()
         await run.wait(content, sel.picker_content(key))
+    # `<key>--loader` shows while the options load: what is read after it is the whole list.
+    await run.wait(
+        page.locator(sel.picker_loader(key)).first, sel.picker_loader(key), state="hidden"
+    )
     return content
 
 
@@ -54,33 +62,83 @@ async def fill_attributes(run: Run, listing: ListingToPublish) -> None:
     await choose_material(run, listing.material)
 
 
+# ---- brand ---------------------------------------------------------------------------------
+
+
 async def choose_brand(run: Run, brand: str | None) -> None:
-    """Pick the brand by its exact name, or "no brand" when it is unknown to Vinted."""
+    """Pick the brand the search finds, whatever its case or accents; else a custom or none."""
     run.step = "brand"
     content = await open_picker(run, sel.BRAND_PICKER)
-    no_brand = content.locator(sel.NO_BRAND).first
-    if brand and brand.strip():
-        search = content.locator(sel.BRAND_SEARCH)
+    wanted = (brand or "").strip()
+    if wanted:
+        search = content.locator(sel.BRAND_SEARCH).first
         await run.wait(search, sel.BRAND_SEARCH)
-        await run.type_text(search, brand.strip())
-        cell = content.locator(sel.brand_cell(brand.strip())).first
-        # The search is done when our brand shows, or the page offers it as a custom one.
+        try:
+            async with run.page.expect_response(
+                lambda r: _answers_brand_search(r, wanted), timeout=run.config.timeout_ms
+            ):
+                await run.type_text(search, wanted)
+        except PlaywrightTimeout:
+            run.notes.append("the brand search sent no request: read what the panel shows")
+        run.watch.check()
+        cells = content.locator(sel.BRAND_CELLS)
         custom = content.locator(sel.CUSTOM_BRAND).first
-        await run.wait(cell.or_(custom).first, sel.brand_cell(brand.strip()))
-        if await cell.count():
-            chosen = await cell.get_attribute("aria-label") or brand
-            await cell.click()
-            await run.expect(
-                expect(run.page.locator(sel.picker_input(sel.BRAND_PICKER))).to_have_value(
-                    re.compile(f"^{re.escape(chosen)}$", re.IGNORECASE)
-                ),
-                sel.picker_input(sel.BRAND_PICKER),
-            )
+        no_brand = content.locator(sel.NO_BRAND).first
+        await run.wait(cells.first.or_(custom).or_(no_brand).first, sel.BRAND_CELLS)
+        labels: list[str] = await cells.evaluate_all(
+            "(els, attr) => els.map(e => e.getAttribute(attr) || '')", sel.BRAND_CELL_LABEL
+        )
+        index = next((i for i, label in enumerate(labels) if _same_brand(label, wanted)), None)
+        if index is not None:
+            await cells.nth(index).click()
+            await _brand_shown(run, labels[index])
             return
-        run.notes.append(f"brand {brand!r} is not on Vinted's list: listed without a brand")
+        if await custom.count():
+            run.notes.append(
+                f"brand {wanted!r} is not on Vinted's list: entered as a custom brand"
+            )
+            await custom.click()
+            await _brand_shown(run, wanted)
+            return
+        run.notes.append(f"brand {wanted!r} is not on Vinted's list: listed without a brand")
+    no_brand = content.locator(sel.NO_BRAND).first
     await run.wait(no_brand, sel.NO_BRAND)
     await no_brand.click()
-    await run.wait(content, sel.picker_content(sel.BRAND_PICKER), state="hidden")
+    if await content.is_visible():
+        await close_picker(run, sel.BRAND_PICKER)
+
+
+def _answers_brand_search(response: Response, brand: str) -> bool:
+    """Return whether this is the brand search's answer for the whole name we typed."""
+    url = urlparse(response.url)
+    if url.path != sel.BRANDS_API:
+        return False
+    keyword = (parse_qs(url.query).get("keyword") or [""])[0]
+    return _brand_key(keyword) == _brand_key(brand)
+
+
+def _brand_key(name: str) -> str:
+    """Fold a brand name for matching: no case, accents, spaces or punctuation."""
+    return "".join(c for c in fold(name) if c.isalnum())
+
+
+def _same_brand(label: str, brand: str) -> bool:
+    return bool(label) and _brand_key(label) == _brand_key(brand)
+
+
+async def _brand_shown(run: Run, name: str) -> None:
+    """Check the brand field now shows this name (as the site spells it)."""
+    field = run.page.locator(sel.picker_input(sel.BRAND_PICKER)).first
+    await run.expect(expect(field).not_to_have_value(""), sel.picker_input(sel.BRAND_PICKER))
+    shown = await field.input_value()
+    if _brand_key(shown) != _brand_key(name):
+        raise Stop(FieldRejected("brand", f"the page shows {shown!r} instead of {name!r}"))
+    content = run.page.locator(sel.picker_content(sel.BRAND_PICKER))
+    if await content.is_visible():
+        await close_picker(run, sel.BRAND_PICKER)
+
+
+# ---- size, condition -----------------------------------------------------------------------
 
 
 async def choose_size(run: Run, size: str | None) -> None:
@@ -96,10 +154,7 @@ async def choose_size(run: Run, size: str | None) -> None:
     content = await open_picker(run, sel.SIZE_PICKER)
     options = content.locator(sel.SIZE_OPTION)
     await run.wait(options.first, sel.SIZE_OPTION)
-    labels: list[str] = await options.evaluate_all(
-        "(els, attr) => els.map(e => e.getAttribute(attr) || e.textContent.trim())",
-        sel.SIZE_OPTION_LABEL_ATTRIBUTE,
-    )
+    labels: list[str] = await options.evaluate_all("els => els.map(e => e.innerText.trim())")
     index = match_size(size, labels)
     if index is None:
         await close_picker(run, sel.SIZE_PICKER)
@@ -107,32 +162,73 @@ async def choose_size(run: Run, size: str | None) -> None:
         raise Stop(FieldRejected("size", f"no size matches {size!r}; offered: {offered}"))
     await options.nth(index).click()
     await run.expect(expect(trigger).not_to_have_value(""), sel.picker_input(sel.SIZE_PICKER))
+    if await content.is_visible():
+        await close_picker(run, sel.SIZE_PICKER)
 
 
 async def choose_condition(run: Run, condition: Condition) -> None:
-    """Pick the condition by its Vinted status id."""
+    """Pick the condition by its status id (UPLOAD-FORM.md section 4)."""
     run.step = "condition"
     content = await open_picker(run, sel.CONDITION_PICKER)
+    options = content.locator(sel.CONDITION_OPTION)
+    await run.wait(options.first, sel.CONDITION_OPTION)
     option = content.locator(sel.condition_option(condition_id(condition))).first
-    await run.wait(option, sel.condition_option(condition_id(condition)))
+    if not await option.count():
+        offered = await options.evaluate_all("els => els.map(e => e.innerText.trim())")
+        await close_picker(run, sel.CONDITION_PICKER)
+        raise Stop(
+            FieldRejected(
+                "condition", f"no {condition.value} condition; offered: {', '.join(offered)}"
+            )
+        )
     await option.click()
     trigger = run.page.locator(sel.picker_input(sel.CONDITION_PICKER))
     await run.expect(expect(trigger).not_to_have_value(""), sel.picker_input(sel.CONDITION_PICKER))
+    if await content.is_visible():
+        await close_picker(run, sel.CONDITION_PICKER)
+
+
+# ---- colours, material ---------------------------------------------------------------------
+
+
+async def _offered(content: Locator, rows: str, prefix: str) -> list[tuple[int, str]]:
+    """Return the (id, label) of each option row a panel shows, ids from their test ids."""
+    found: list[list[str]] = await content.locator(rows).evaluate_all(
+        "(els, attr) => els.map(e => [e.getAttribute(attr) || '', e.innerText.trim()])",
+        sel.TEST_ID_ATTRIBUTE,
+    )
+    offered = []
+    for test_id, label in found:
+        suffix = test_id.removeprefix(prefix)
+        if suffix.isdigit():
+            offered.append((int(suffix), label))
+    return offered
 
 
 async def choose_colours(run: Run, colours: list[str]) -> None:
-    """Tick up to two colours, found by name in our fr/en/de table."""
+    """Tick up to two colours: by the id we know when the list has it, else by its label."""
     run.step = "colours"
-    wanted, unknown = colour_ids(colours, sel.MAX_COLOURS)
-    if unknown:
-        run.notes.append(f"colours not on Vinted's list: {', '.join(unknown)}")
-    if not wanted:
+    if not colours:
         return
     content = await open_picker(run, sel.COLOUR_PICKER)
-    for colour in wanted:
+    offered = await _offered(content, sel.COLOUR_ROW, sel.COLOUR_ROW_PREFIX)
+    ids = {i for i, _ in offered}
+    chosen: list[int] = []
+    unknown: list[str] = []
+    for name in colours:
+        known = colour_id(name)
+        pick = known if known in ids else None
+        if pick is None and known is not None:
+            pick = next((i for i, label in offered if colour_id(label) == known), None)
+        if pick is None:
+            unknown.append(name)
+        elif pick not in chosen and len(chosen) < sel.MAX_COLOURS:
+            chosen.append(pick)
+    if unknown:
+        run.notes.append(f"colours not on Vinted's list: {', '.join(unknown)}")
+    for colour in chosen:
         row = content.locator(sel.colour_row(colour)).first
         box = content.locator(sel.colour_checkbox(colour)).first
-        await run.wait(row, sel.colour_row(colour))
         if not await box.is_checked():
             await row.click()
         await run.expect(expect(box).to_be_checked(), sel.colour_checkbox(colour))
@@ -150,18 +246,14 @@ async def choose_material(run: Run, material: str | None) -> None:
         run.notes.append(f"material {material!r} not sent: this category has none")
         return
     content = await open_picker(run, sel.MATERIAL_PICKER)
-    rows = content.locator(sel.MATERIAL_ROW)
-    await run.wait(rows.first, sel.MATERIAL_ROW)
-    offered: list[list[str]] = await rows.evaluate_all(
-        "els => els.map(e => [e.getAttribute('data-testid') || '', e.innerText.trim()])"
-    )
+    await run.wait(content.locator(sel.MATERIAL_ROW).first, sel.MATERIAL_ROW)
+    offered = await _offered(content, sel.MATERIAL_ROW, sel.MATERIAL_ROW_PREFIX)
     chosen: list[int] = []
     for name in names:
-        for test_id, label in offered:
-            suffix = test_id.removeprefix(sel.MATERIAL_ROW_PREFIX)
-            if suffix.isdigit() and material_matches(name, label):
-                if int(suffix) not in chosen and len(chosen) < sel.MAX_MATERIALS:
-                    chosen.append(int(suffix))
+        for material_id, label in offered:
+            if material_matches(name, label):
+                if material_id not in chosen and len(chosen) < sel.MAX_MATERIALS:
+                    chosen.append(material_id)
                 break
     if not chosen:
         run.notes.append(f"material {material!r} is not on Vinted's list: left empty")

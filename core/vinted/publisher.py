@@ -14,26 +14,31 @@ from pathlib import Path
 
 from playwright.async_api import Error as PlaywrightError
 
+from core.catalog import Category
 from core.marketplace import (
     CatalogNode,
     Cookies,
     DryRunDone,
     HealthReport,
+    KnownSink,
     ListingLookupFailed,
+    ListingQuery,
+    OnCreated,
     Outcome,
     PublishResult,
     SessionInfo,
 )
 from core.vinted import selectors as sel
 from core.vinted.browser import Chromium
-from core.vinted.category import catalog_ids, catalog_node, fetch_catalogs
+from core.vinted.category import catalog_node, fetch_catalogs, leaf_path
+from core.vinted.errors import Crashed, Stop
 from core.vinted.form import fill_form, open_upload_page
 from core.vinted.health import health_check
 from core.vinted.helpers import match_size
 from core.vinted.listing import MODES, ListingToPublish, invalid_listing
-from core.vinted.page import CookieSink, Crashed, Run, RunConfig, Stop, guarded, open_run
+from core.vinted.page import CookieSink, Run, RunConfig, guarded, open_run
 from core.vinted.session import check_session, current_user
-from core.vinted.submit import OnCreated, submit
+from core.vinted.submit import submit
 from core.vinted.wardrobe import find_on_wardrobe
 
 __all__ = ["ListingToPublish", "VintedPublisher", "match_size"]
@@ -110,13 +115,15 @@ class VintedPublisher:
         *,
         mode: str = "publish",
         on_created: OnCreated | None = None,
+        on_known: KnownSink | None = None,
         on_cookies: CookieSink | None = None,
     ) -> PublishResult:
         """Fill the upload form and publish it, save it as a Vinted draft, or stop before.
 
-        on_created(item_id) is awaited (publish mode only) as soon as the create call's answer
-        is read, before the page may see it: the caller stores the id first, so a crash
-        afterwards cannot lead to a second listing.
+        on_known(ids) is awaited just before sending, with the listings already on the
+        wardrobe; on_created(item_id) as soon as the create (or draft) call's answer is read,
+        before the page may see it: the caller stores both first, so a crash afterwards can
+        neither lead to a second listing nor take another listing for ours.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -124,7 +131,7 @@ class VintedPublisher:
         if invalid is not None:
             return PublishResult(invalid, cookies=list(cookies), step=invalid.step)
         async with self._open(cookies, on_cookies) as run:
-            outcome = await guarded(run, _publish(run, listing, mode, on_created))
+            outcome = await guarded(run, _publish(run, listing, mode, on_created, on_known))
         log.info("publish (%s) ended: %s", mode, outcome.describe())
         return PublishResult(
             outcome=outcome,
@@ -133,24 +140,25 @@ class VintedPublisher:
             screenshot=outcome.screenshot,
             notes=run.notes,
             maybe_created=run.maybe_created and not outcome.success,
+            typing_seconds=run.typing_seconds,
         )
 
     async def health_check(
         self,
         cookies: Cookies,
         *,
-        category_path: list[str] | None = None,
+        sample: Category | None = None,
         on_cookies: CookieSink | None = None,
     ) -> HealthReport:
         """Open the upload page and check every selector the publisher needs; publish nothing.
 
-        A leaf category is chosen (category_path, or the first leaf of the catalog) so that
-        the leaf-only fields show up.
+        A leaf category is chosen (ours for `sample` in the site's tree, or the first leaf of
+        the catalog) so that the leaf-only fields show up.
         """
         missing: list[str] = []
         checked: list[str] = []
         async with self._open(cookies, on_cookies) as run:
-            result = await guarded(run, health_check(run, category_path, missing, checked))
+            result = await guarded(run, health_check(run, sample, missing, checked))
             screenshot = await run.screenshot("health_check") if missing else None
         if isinstance(result, Outcome):
             return HealthReport(
@@ -180,18 +188,18 @@ class VintedPublisher:
         self,
         cookies: Cookies,
         user_id: int,
-        title: str,
+        query: ListingQuery,
         *,
         on_cookies: CookieSink | None = None,
     ) -> int | None:
-        """Return the id of the seller's newest listing with this title on their wardrobe.
+        """Return the id of the seller's listing that answers the query, read from the API.
 
         None means the wardrobe was read and holds no such listing. When it cannot be read
-        (captcha, logged out, page changed), ListingLookupFailed is raised instead: a guess
-        of "not there" could publish the item twice.
+        (captcha, logged out, page changed) or two listings could be ours,
+        ListingLookupFailed is raised instead: a guess could publish the item twice.
         """
         async with self._open(cookies, on_cookies) as run:
-            found = await guarded(run, find_on_wardrobe(run, user_id, title))
+            found = await guarded(run, find_on_wardrobe(run, user_id, query))
         if isinstance(found, Outcome):
             raise ListingLookupFailed(found)
         return found
@@ -212,35 +220,54 @@ async def _catalog(run: Run) -> list[CatalogNode]:
 
 # ---------------------------------------------------------------------- publishing
 async def _publish(
-    run: Run, listing: ListingToPublish, mode: str, on_created: OnCreated | None
+    run: Run,
+    listing: ListingToPublish,
+    mode: str,
+    on_created: OnCreated | None,
+    on_known: KnownSink | None,
 ) -> Outcome:
-    """Fill and send the form; after a crash dialog, once more from a fresh page."""
+    """Fill and send the form; after a crash, once more from a fresh page if nothing left."""
+    known: list[int] = []
+
+    async def remember(ids: list[int]) -> None:
+        known[:] = ids
+        if on_known is not None:
+            await on_known(ids)
+
     for attempt in (1, 2):
         try:
             await open_upload_page(run, [sel.PHOTO_INPUT])
-            leaf_ids = await catalog_ids(run, listing.category_path)
-            await fill_form(run, listing, leaf_ids)
+            nodes = await leaf_path(run, listing)
+            await fill_form(run, listing, nodes)
             if mode == "dry_run":
                 run.step = "dry_run"
                 shot = await run.screenshot("dry_run")
                 return DryRunDone(step="dry_run", screenshot=shot)
-            return await submit(run, mode, on_created)
+            return await submit(run, mode, on_created, remember)
         except Crashed:
             if attempt == 2:
                 raise
-            if run.maybe_created and not await _safe_to_retry(run, listing.title):
+            if run.maybe_created and not await _safe_to_retry(run, listing, mode, known):
                 raise
+            run.watch.ignore()
             run.notes.append(f"the page crashed at {run.step!r}: reloaded, filled it again")
             log.warning("upload page crashed at %r: retrying the whole form", run.step)
     raise AssertionError("unreachable")
 
 
-async def _safe_to_retry(run: Run, title: str) -> bool:
-    """Return whether a crashed create call left no listing behind, as far as we can see."""
+async def _safe_to_retry(run: Run, listing: ListingToPublish, mode: str, known: list[int]) -> bool:
+    """Return whether a crashed create call left no listing behind, as the wardrobe API says."""
     step = run.step
+    query = ListingQuery(
+        title=listing.title,
+        price=listing.price,
+        photo_count=len(listing.photos),
+        is_draft=mode == "draft",
+        exclude=frozenset(known),
+    )
     try:
         user_id, _ = await current_user(run)
-        found = await find_on_wardrobe(run, user_id, title)
+        found = await find_on_wardrobe(run, user_id, query)
     except (Stop, Crashed, PlaywrightError) as exc:
         run.notes.append(f"after the crash the wardrobe could not be checked: {exc}")
         return False
@@ -248,7 +275,7 @@ async def _safe_to_retry(run: Run, title: str) -> bool:
         run.step = step
     if found is not None:
         run.notes.append(
-            f"after the crash item {found} titled {title!r} is on the wardrobe: "
+            f"after the crash item {found} titled {listing.title!r} is on the wardrobe: "
             "not retried; reconcile with find_listing"
         )
         return False

@@ -1,7 +1,9 @@
-"""Every selector, path and page text of Vinted the publisher relies on, and nothing else.
+"""Every selector, path, header and page text of Vinted the publisher relies on, and nothing else.
 
-Vinted changes its front end without notice: when a step fails with "page_changed", the fix
-belongs here. Selectors are CSS; functions build the ones that carry an id.
+Only what ../shared/vinted/UPLOAD-FORM.md names (tests/test_vinted_ground.py checks it): the real
+page differs from any replica in every detail the document does not fix. Vinted changes its
+front end without notice: when a step fails with "page_changed", the fix belongs here.
+Selectors are CSS; functions build the ones that carry an id.
 """
 
 from __future__ import annotations
@@ -21,31 +23,34 @@ def test_id(name: str) -> str:
 UPLOAD_PATH = "/items/new"
 SESSION_REFRESH_PATH = "/session-refresh"
 VERIFICATION_PATH = "/users/verification"  # also /users/verification/phone
-SIGNUP_PATH = "/member/signup"
 CURRENT_USER_API = "/api/v2/users/current"
 CATALOGS_API = "/api/v2/item_upload/catalogs"
 BRANDS_API = "/api/v2/item_upload/brands"
-BRANDS_KEYWORD_PARAM = "keyword"
+COLOURS_API = "/api/v2/item_upload/colors"
+PHOTOS_API = "/api/v2/photos"
 CREATE_ITEM_API = "/api/v2/item_upload/items"
 SAVE_DRAFT_API = "/api/v2/item_upload/drafts"
+API_PREFIX = "/api/"  # every call the page makes to Vinted's own API
 
 
 def item_path(item_id: int) -> str:
+    """Return the listing's page: /items/{id} (it redirects to /items/{id}-{slug})."""
     return f"/items/{item_id}"
 
 
-def wardrobe_path(user_id: int) -> str:
-    return f"/member/{user_id}"
+def wardrobe_api(user_id: int, page: int, per_page: int) -> str:
+    """Return one page of the member's listings (their drafts too, with their own session)."""
+    return f"/api/v2/wardrobe/{user_id}/items?page={page}&per_page={per_page}"
 
 
 # ---------------------------------------------------------------- header and session
 USER_MENU = test_id("user-menu-button")
 USER_MENU_LOGIN = f"{USER_MENU} img[alt]"  # its alt text is the member's login
+USER_MENU_LOGIN_ATTRIBUTE = "alt"
 LOGIN_BUTTON = test_id("header--login-button")
 SELL_BUTTON = test_id("prohibited-listing-education-upload-button")
 USER_ID_COOKIE = "v_uid"
 LOGIN_COOKIES = ("access_token_web", "refresh_token_web")  # a session needs one of them
-ANON_ID_COOKIE = "anon_id"
 
 # ---------------------------------------------------------------- push-back
 CAPTCHA = ", ".join(
@@ -57,11 +62,9 @@ CAPTCHA = ", ".join(
 )
 CAPTCHA_TEXT = "verify you are human"  # DataDome's interstitial, matched case-insensitively
 CAPTCHA_API_MARKER = "captcha-delivery"  # in the body of a 403 that DataDome answered
-TOO_MANY_REQUESTS = test_id("too-many-requests")
-TOO_MANY_REQUESTS_TEXT = "too many requests"
+TOO_MANY_REQUESTS_TEXT = "too many requests"  # Vinted's rate-limit page, any case
 
 # ---------------------------------------------------------------- the upload form
-UPLOAD_FORM = test_id("upload-form")
 PHOTO_INPUT = test_id("add-photos-input")
 PHOTO_GRID = test_id("media-upload-grid")
 TITLE = test_id("title--input")
@@ -80,10 +83,6 @@ def photo_tile(index: int) -> str:
     return test_id(f"image-wrapper-{index}")
 
 
-def photo_error_tile(index: int) -> str:
-    return test_id(f"image-error-{index}")
-
-
 # Every picker: `<key>-input` opens `<key>-content`, which shows `<key>--loader` while loading.
 CATALOG_PICKER = "catalog-select-dropdown"
 BRAND_PICKER = "brand-select-dropdown"
@@ -91,7 +90,6 @@ SIZE_PICKER = "category-size-single-grid"
 CONDITION_PICKER = "category-condition-single-list"
 COLOUR_PICKER = "color-select-dropdown"
 MATERIAL_PICKER = "category-material-multi-list"
-LEAF_ONLY_PICKERS = (BRAND_PICKER, SIZE_PICKER, CONDITION_PICKER, COLOUR_PICKER, MATERIAL_PICKER)
 
 
 def picker_input(key: str) -> str:
@@ -106,43 +104,49 @@ def picker_loader(key: str) -> str:
     return test_id(f"{key}--loader")
 
 
-# Category: rows `#catalog-{id}` level by level; the input carries the chosen leaf.
+# Category: rows `#catalog-{id}` at each level, root to leaf; a search box; suggestions.
 CATALOG_INPUT = picker_input(CATALOG_PICKER)
-CATALOG_ID_ATTRIBUTE = "data-catalog-id"
-CATALOG_PATH_ATTRIBUTE = "title"  # "Femmes > Vêtements > Jeans"
-CATALOG_PATH_SEPARATOR = " > "
-CATALOG_BACK_BUTTON = test_id("catalog-select-dropdown-back-button")
-CATALOG_OTHER_PREFIX = "autres"  # "Autres jeans": the leaf where our path stops early
+CATALOG_SEARCH = "#catalog-search-input"
 
 
 def catalog_row(catalog_id: int) -> str:
     return f"#catalog-{catalog_id}"
 
 
-# Brand
+def catalog_suggestion(catalog_id: int) -> str:
+    return test_id(f"catalog-suggestion-{catalog_id}")
+
+
+# Brand: a search box; cells by aria-label (steadier than `#brand-{id}`); no brand; custom.
+BRAND_INPUT = "#brand"
 BRAND_SEARCH = test_id("brand-search--input")
 NO_BRAND = "#empty-brand"
 CUSTOM_BRAND = test_id("custom-select-brand")  # "use « X » as the brand": X is not on the list
+BRAND_CELLS = '[role="button"][aria-label]'
+BRAND_CELL_LABEL = "aria-label"
 
 
-def brand_cell(title: str) -> str:
-    """Return the brand's cell by its aria-label, matched case-insensitively."""
-    return f'[role="button"][aria-label={_css_string(title)} i]'
+def brand_row(brand_id: int) -> str:
+    return f"#brand-{brand_id}"
 
 
-# Size: options `size-group-{g}-grid-option-{id}`, labelled "M / 38 / 10"
+# Size: options `size-group-{g}-grid-option-{id}`, read by what they show ("M / 38 / 10").
 SIZE_OPTION = '[data-testid^="size-group-"][data-testid*="-grid-option-"]'
-SIZE_OPTION_LABEL_ATTRIBUTE = "aria-label"
 SIZE_LABEL_SEPARATOR = "/"
 
 
-# Condition
+# Condition: `#condition-{status_id}` (UPLOAD-FORM.md section 4 gives the ids).
+CONDITION_OPTION = '[id^="condition-"]'
+
+
 def condition_option(status_id: int) -> str:
     return f"#condition-{status_id}"
 
 
-# Colours (max 2): a row `color-{id}` around its checkbox `color-checkbox-{id}`
+# Colours (max 2): a row `color-{id}` around its checkbox `color-checkbox-{id}`.
 MAX_COLOURS = 2
+COLOUR_ROW = '[data-testid^="color-"]:not([data-testid^="color-checkbox-"])'
+COLOUR_ROW_PREFIX = "color-"
 
 
 def colour_row(colour_id: int) -> str:
@@ -153,7 +157,7 @@ def colour_checkbox(colour_id: int) -> str:
     return test_id(f"color-checkbox-{colour_id}")
 
 
-# Material (max 3): rows `material-{id}` labelled with the material's name
+# Material (max 3): rows `material-{id}` around `material-checkbox-{id}`, read by their label.
 MAX_MATERIALS = 3
 MATERIAL_ROW = '[data-testid^="material-"]:not([data-testid^="material-checkbox-"])'
 MATERIAL_ROW_PREFIX = "material-"
@@ -176,23 +180,4 @@ def package_radio(size: int) -> str:
     return test_id(f"package_type_selector_{size}--input")
 
 
-# What a field error's test id ("catalog--error") and the API's error field name mean to us.
-ERROR_FIELDS = {
-    "catalog": "category",
-    "catalog_id": "category",
-    "package-size": "package_size",
-    "package_size_id": "package_size",
-    "assigned_photos": "photos",
-    "color": "colours",
-    "color_ids": "colours",
-    "brand_id": "brand",
-    "size_id": "size",
-    "status_id": "condition",
-    "upload-form": "form",
-}
-
-# ---------------------------------------------------------------- the wardrobe /member/{id}
-WARDROBE_ITEM_TITLE = '[data-testid^="product-item-id-"][data-testid$="--title"]'
-WARDROBE_ITEM_ID_PATTERN = r"product-item-id-(\d+)--title"
-WARDROBE_ITEMS = test_id("closet-items")
-WARDROBE_OWNER = test_id("profile-username")
+TEST_ID_ATTRIBUTE = "data-testid"

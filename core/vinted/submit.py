@@ -12,7 +12,6 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -23,7 +22,9 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from core.marketplace import (
     CaptchaRequired,
     FieldRejected,
+    KnownSink,
     NetworkFailure,
+    OnCreated,
     Outcome,
     PageChanged,
     Published,
@@ -33,15 +34,33 @@ from core.marketplace import (
     Timeout,
 )
 from core.vinted import selectors as sel
+from core.vinted.errors import Crashed, Stop
 from core.vinted.helpers import asks_for_boost, entity_id, first_line, retry_after
-from core.vinted.page import Answer, Crashed, Run, Stop
+from core.vinted.page import Answer, Run
+from core.vinted.session import current_user
+from core.vinted.wardrobe import known_items
 
 log = logging.getLogger(__name__)
 
-OnCreated = Callable[[int], Awaitable[None]]
+
+# What a field error's name (before "--error") or an API error's field most likely means.
+_FIELD_NAMES = {
+    "catalog": "category",
+    "catalog_id": "category",
+    "package-size": "package_size",
+    "package_size_id": "package_size",
+    "assigned_photos": "photos",
+    "color": "colours",
+    "color_ids": "colours",
+    "brand_id": "brand",
+    "size_id": "size",
+    "status_id": "condition",
+}
 
 
-async def submit(run: Run, mode: str, on_created: OnCreated | None) -> Outcome:
+async def submit(
+    run: Run, mode: str, on_created: OnCreated | None, on_known: KnownSink | None
+) -> Outcome:
     """Click publish (or save as draft) and read the create call's answer."""
     run.step = "submit"
     page = run.page
@@ -56,8 +75,13 @@ async def submit(run: Run, mode: str, on_created: OnCreated | None) -> Outcome:
     except AssertionError as exc:
         raise Stop(PageChanged(run.step, f"{button_selector}:enabled")) from exc
 
+    if on_known is not None:
+        # What is on the wardrobe before we send cannot be ours: a look-up after a crash
+        # leaves these out.
+        user_id, _ = await current_user(run)
+        await on_known(await known_items(run, user_id))
     cdp = await run.context.new_cdp_session(page)
-    call = _CreateCall(run, cdp, api_path, key, on_created if mode == "publish" else None)
+    call = _CreateCall(run, cdp, api_path, key, on_created)
     pattern = f"*{api_path}"
     paused, failed = call.paused, call.failed
     cdp.on("Fetch.requestPaused", paused)
@@ -164,6 +188,8 @@ async def _await_answer(run: Run, answer: asyncio.Future[Answer]) -> Answer:
     errors = run.page.locator(sel.FIELD_ERROR)
     deadline = time.monotonic() + run.config.timeout_ms * 2 / 1000
     while not answer.done():
+        if not run.maybe_created:
+            run.watch.check()
         if not run.maybe_created and await errors.count():
             return Answer(status=-1)  # the form refused to send: errors are on the page
         if time.monotonic() > deadline:
@@ -217,16 +243,16 @@ async def _field_error(run: Run, answer: Answer) -> Outcome:
         await errors.first.wait_for(state="visible", timeout=5_000)
     if await errors.count():
         first = errors.first
-        test_id = await first.get_attribute("data-testid") or ""
+        test_id = await first.get_attribute(sel.TEST_ID_ATTRIBUTE) or ""
         name = test_id.removesuffix(sel.FIELD_ERROR_SUFFIX)
         message = " ".join((await first.inner_text()).split())
-        return FieldRejected(sel.ERROR_FIELDS.get(name, name), message, step=run.step)
+        return FieldRejected(_FIELD_NAMES.get(name, name), message, step=run.step)
     body = answer.body if isinstance(answer.body, dict) else {}
     for error in body.get("errors") or []:
         if isinstance(error, dict) and error.get("field"):
             name = str(error["field"])
             return FieldRejected(
-                sel.ERROR_FIELDS.get(name, name), str(error.get("value", "")), step=run.step
+                _FIELD_NAMES.get(name, name), str(error.get("value", "")), step=run.step
             )
     message = str(body.get("message") or f"Vinted answered {answer.status}")
     return FieldRejected("form", message, step=run.step)

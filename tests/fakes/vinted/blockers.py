@@ -41,7 +41,7 @@ class Blockers(Sessions):
             )
         if switches.rate_limited_pages and not is_api:
             return html_response(
-                pages.too_many_requests(),
+                pages.too_many_requests(self.site),
                 status=429,
                 headers={"Retry-After": str(switches.retry_after)},
             )
@@ -49,7 +49,7 @@ class Blockers(Sessions):
 
     async def _verification(self, request: web.Request) -> web.StreamResponse:
         account, _ = self._token_account(request)
-        return html_response(pages.verification(self._login(account)))
+        return html_response(pages.verification(self._login(account), self.site))
 
     async def _captcha_frame(self, request: web.Request) -> web.StreamResponse:
         return html_response(pages.captcha_frame())

@@ -1,6 +1,7 @@
 """The pickers' read API: catalogs and suggestions, brands, sizes, conditions, colours, materials.
 
-Each call takes Switches.picker_delay, so the page's loaders show as on Vinted.
+Everything is the active site's (Switches.site). Each call takes Switches.picker_delay, so the
+page's loaders show as on Vinted.
 """
 
 from __future__ import annotations
@@ -11,18 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.vinted.data import (
-    COLORS,
-    CONDITIONS,
-    MATERIALS,
-    CatalogNode,
-    catalog_by_path,
-    catalog_tree,
-    catalogs_by_id,
-    fold,
-    search_brands,
-    size_group,
-)
+from tests.fakes.vinted.catalog import CatalogNode
+from tests.fakes.vinted.data import COLOR_HEX, fold
 from tests.fakes.vinted.responses import json_response, unauthorized
 from tests.fakes.vinted.session import Sessions
 from tests.fakes.vinted.state import Account
@@ -41,36 +32,43 @@ class CatalogApi(Sessions):
 
     def _leaf(self, request: web.Request, name: str) -> CatalogNode | None:
         raw = request.query.get(name, "").split(",")[0]
-        node = catalogs_by_id().get(int(raw)) if raw.isdigit() else None
-        return node if node is not None and node.is_leaf else None
+        return self.site.catalog.leaf(int(raw)) if raw.isdigit() else None
 
     async def _api_catalogs(self, request: web.Request) -> web.StreamResponse:
         checked = await self._api_read(request)
         if isinstance(checked, web.Response):
             return checked
-        return json_response({"catalogs": [root.to_json() for root in catalog_tree()], "code": 0})
+        return json_response({"catalogs": self.site.catalog_json(), "code": 0})
 
     async def _api_catalog_suggestions(self, request: web.Request) -> web.StreamResponse:
+        """Answer what photo recognition sees in the photos: nothing unless switched on."""
         checked = await self._api_read(request)
         if isinstance(checked, web.Response):
             return checked
+        switches, site = self.switches, self.site
         suggested: list[dict[str, Any]] = []
-        node = catalog_by_path(list(self.switches.recognition_path))
-        if self.switches.photo_recognition and node is not None and node.is_leaf:
-            suggested.append({"id": node.id, "title": node.title, "path": node.path()})
+        if switches.photo_recognition:
+            paths = list(site.recognition)
+            if switches.recognition_path:
+                paths.insert(0, switches.recognition_path)
+            for path in paths:
+                node = site.catalog.by_path(path)
+                if node is not None and node.is_leaf:
+                    suggested.append({"id": node.id, "title": node.title, "path": node.path()})
         return json_response({"catalogs": suggested, "code": 0})
 
     async def _api_brands(self, request: web.Request) -> web.StreamResponse:
         checked = await self._api_read(request)
         if isinstance(checked, web.Response):
             return checked
-        brands = search_brands(request.query.get("keyword", ""))[:30]
+        brands = self.site.search_brands(request.query.get("keyword", ""))[:30]
+        lower = self.switches.lowercase_brands
         return json_response(
             {
                 "brands": [
                     {
                         "id": brand_id,
-                        "title": title,
+                        "title": title.lower() if lower else title,
                         "slug": re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-"),
                         "item_count": 1000 + (brand_id * 7919) % 90000,
                         "is_luxury": False,
@@ -85,10 +83,9 @@ class CatalogApi(Sessions):
         checked = await self._api_read(request)
         if isinstance(checked, web.Response):
             return checked
-        node = self._leaf(request, "catalog_ids")
+        group = self.site.size_group(self._leaf(request, "catalog_ids"))
         groups = []
-        if node is not None and node.size_group_id is not None:
-            group = size_group(node.size_group_id)
+        if group is not None:
             groups.append(
                 {
                     "id": group.id,
@@ -102,9 +99,10 @@ class CatalogApi(Sessions):
         checked = await self._api_read(request)
         if isinstance(checked, web.Response):
             return checked
+        conditions = self.site.words.conditions
         return json_response(
             {
-                "conditions": [{"id": i, "title": t, "explanation": e} for i, t, e in CONDITIONS],
+                "conditions": [{"id": i, "title": t, "explanation": e} for i, t, e in conditions],
                 "code": 0,
             }
         )
@@ -113,10 +111,12 @@ class CatalogApi(Sessions):
         checked = await self._api_read(request)
         if isinstance(checked, web.Response):
             return checked
+        names = self.site.words.colors
         return json_response(
             {
                 "colors": [
-                    {"id": i, "title": t, "hex": h, "code": fold(t).upper()} for i, t, h in COLORS
+                    {"id": i, "title": names[i], "hex": h, "code": fold(names[i]).upper()}
+                    for i, h in COLOR_HEX.items()
                 ],
                 "code": 0,
             }
@@ -126,6 +126,7 @@ class CatalogApi(Sessions):
         checked = await self._api_read(request)
         if isinstance(checked, web.Response):
             return checked
+        materials = self.site.words.materials
         return json_response(
-            {"materials": [{"id": i, "title": t} for i, t in MATERIALS], "code": 0}
+            {"materials": [{"id": i, "title": t} for i, t in materials.items()], "code": 0}
         )

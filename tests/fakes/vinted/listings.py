@@ -86,6 +86,7 @@ class Listings(Validation, Wardrobe):
                 headers=lower_headers(request),
                 cookies=dict(request.cookies),
                 created_at=time.time(),
+                site=self.switches.site,
             )
             self._state.items.append(created)
         if self.switches.crash_after_create_once:
@@ -111,11 +112,10 @@ class Listings(Validation, Wardrobe):
                 headers=lower_headers(request),
                 cookies=dict(request.cookies),
                 created_at=time.time(),
+                site=self.switches.site,
             )
             self._state.drafts.append(draft)
-        data = self._item_json(draft, request)
-        data["is_draft"] = True
-        return json_response({"draft": data, "code": 0})
+        return json_response({"draft": self._item_json(draft, request), "code": 0})
 
     async def _api_complete_draft(self, request: web.Request) -> web.StreamResponse:
         account = await self._api_write_checks(request)
@@ -124,7 +124,7 @@ class Listings(Validation, Wardrobe):
         draft_id = int(request.match_info["draft_id"])
         with self._lock:
             draft = next((d for d in self._state.drafts if d.id == draft_id), None)
-        if draft is None or draft.user_id != account.user_id or draft.completed_item_id:
+        if draft is None or draft.user_id != account.user_id or not draft.is_open:
             return json_response({"code": 104, "message": "Not found"}, status=404)
         body: dict[str, Any] = draft.body
         if request.body_exists:

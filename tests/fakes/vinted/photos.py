@@ -20,6 +20,13 @@ class Photos(Sessions):
         account = await self._api_write_checks(request)
         if isinstance(account, web.Response):
             return account
+        switches = self.switches
+        if switches.photos_rate_limited:
+            return json_response(
+                {"code": 429, "message": "Too many requests", "message_code": "rate_limited"},
+                status=429,
+                headers={"Retry-After": str(switches.retry_after)},
+            )
         form = await request.post()
         upload = form.get("photo[file]")
         if not isinstance(upload, web.FileField):
@@ -27,7 +34,7 @@ class Photos(Sessions):
         data = upload.file.read()
         if not data:
             return validation_failed([{"field": "photo[file]", "value": "Photo vide."}])
-        delay = self.switches.slow_photos
+        delay = switches.slow_photos
         if delay:
             await asyncio.sleep(delay)  # Vinted processes the photo before answering
         with self._lock:

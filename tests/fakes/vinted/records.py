@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.fakes.vinted.data import fold
+from tests.fakes.vinted.sites import site
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,33 @@ class UploadedPhoto:
     cookies: dict[str, str]
 
 
+def attribute_ids(item: dict[str, Any], code: str) -> list[int]:
+    """Return the ids of one item attribute ("condition", "size", "material") of a body."""
+    for attribute in item.get("item_attributes") or []:
+        if isinstance(attribute, dict) and attribute.get("code") == code:
+            return list(attribute.get("ids") or [])
+    return []
+
+
+def flat_or_attribute(item: dict[str, Any], flat: str, code: str) -> int | None:
+    """Return an id the page sends in item_attributes or flat (size_id, status_id), or None."""
+    ids = attribute_ids(item, code)
+    if ids:
+        return ids[0]
+    value = item.get(flat)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 @dataclass(frozen=True)
 class Submission:
-    """A form the page sent: its full JSON body, photos in their order, headers and cookies."""
+    """A form the page sent: its full JSON body, photos in their order, headers and cookies.
+
+    Every field a test checks is a property here (title ... photos, is_draft), read from the
+    body as the replica received it; catalog_path names the chosen catalog on the site
+    (Switches.site) the body was sent to.
+    """
+
+    is_draft = False
 
     id: int
     user_id: int
@@ -46,6 +71,7 @@ class Submission:
     headers: dict[str, str]
     cookies: dict[str, str]
     created_at: float
+    site: str = "fr"
 
     @property
     def item(self) -> dict[str, Any]:
@@ -70,6 +96,12 @@ class Submission:
         return self.item.get("catalog_id")
 
     @property
+    def catalog_path(self) -> list[str] | None:
+        """Return the titles of the chosen catalog, root to leaf, on the site it was sent to."""
+        node = site(self.site).catalog.by_id(self.catalog_id)
+        return node.path() if node else None
+
+    @property
     def brand_id(self) -> int | None:
         return self.item.get("brand_id")
 
@@ -91,20 +123,20 @@ class Submission:
 
     def attribute(self, code: str) -> list[int]:
         """Return the ids of one item attribute ("condition", "size", "material")."""
-        for attribute in self.item.get("item_attributes") or []:
-            if isinstance(attribute, dict) and attribute.get("code") == code:
-                return list(attribute.get("ids") or [])
-        return []
+        return attribute_ids(self.item, code)
 
     @property
     def condition_id(self) -> int | None:
-        ids = self.attribute("condition")
-        return ids[0] if ids else None
+        """Return the condition (status_id): from item_attributes, else the flat field."""
+        return flat_or_attribute(self.item, "status_id", "condition")
+
+    @property
+    def status_id(self) -> int | None:
+        return self.condition_id
 
     @property
     def size_id(self) -> int | None:
-        ids = self.attribute("size")
-        return ids[0] if ids else None
+        return flat_or_attribute(self.item, "size_id", "size")
 
     @property
     def material_ids(self) -> list[int]:
@@ -121,11 +153,30 @@ class Submission:
 
 @dataclass(frozen=True)
 class CreatedItem(Submission):
-    """A listing published through POST /api/v2/item_upload/items (or a draft's completion)."""
+    """A listing published through POST /api/v2/item_upload/items (or a draft's completion).
+
+    An edit (PUT /api/v2/item_upload/items/{id}) replaces the body and sets edited_at; a
+    deletion (POST /api/v2/items/{id}/delete) keeps the record and sets deleted_at.
+    """
+
+    edited_at: float | None = None
+    deleted_at: float | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.deleted_at is None
 
 
 @dataclass(frozen=True)
 class SavedDraft(Submission):
     """A Vinted draft saved through POST /api/v2/item_upload/drafts."""
 
+    is_draft = True
+
     completed_item_id: int | None = None
+    deleted_at: float | None = None  # DELETE /api/v2/item_upload/drafts/{id}
+
+    @property
+    def is_open(self) -> bool:
+        """Return whether the draft still waits in the wardrobe (not completed, not deleted)."""
+        return self.completed_item_id is None and self.deleted_at is None

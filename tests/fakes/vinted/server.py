@@ -6,11 +6,14 @@ records every request. Where a change goes:
 - state.py, records.py: what the replica holds and what tests read (items, drafts, requests);
 - session.py: members, cookies, tokens, session refresh, /api/v2/users/current;
 - blockers.py: DataDome's captcha, the 429 page, the verification page;
-- upload_page.py: the upload form's HTML and /items/new; static/upload.js drives the form;
+- upload_page.py: the upload form's HTML and /items/new; static/upload*.js drive the form;
 - catalog_api.py: the pickers' lists; photos.py: the photo upload;
 - listings.py, validation.py: creating items and drafts, and what is refused;
+- editing.py: editing and deleting items, deleting drafts;
 - wardrobe.py: items as the API and the pages show them; pages.py: the other pages' HTML;
-- data.py: catalogs, brands, sizes, colours; threaded.py, __main__.py: running it elsewhere.
+- sites/: each country site's catalog tree, words and price format (Switches.site);
+- catalog.py: the tree's nodes and lookups; data.py: brands, colour swatches, caps;
+- threaded.py, __main__.py: running it elsewhere.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from aiohttp import web
 from tests.fakes.vinted import pages
 from tests.fakes.vinted.blockers import Blockers
 from tests.fakes.vinted.catalog_api import CatalogApi
-from tests.fakes.vinted.listings import Listings
+from tests.fakes.vinted.editing import Editing
 from tests.fakes.vinted.records import RecordedRequest
 from tests.fakes.vinted.responses import html_response, lower_headers
 from tests.fakes.vinted.state import State
@@ -42,7 +45,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class FakeVinted(Listings, CatalogApi, Blockers, UploadPage):
+class FakeVinted(Editing, CatalogApi, Blockers, UploadPage):
     """The replica: aiohttp on 127.0.0.1, one instance per test, everything recorded."""
 
     def __init__(
@@ -113,7 +116,7 @@ class FakeVinted(Listings, CatalogApi, Blockers, UploadPage):
 
     # ------------------------------------------------------------------ plumbing
     def _routes(self, app: web.Application) -> None:
-        get, post = app.router.add_get, app.router.add_post
+        get, post, put = app.router.add_get, app.router.add_post, app.router.add_put
         get("/", self._home)
         get("/member/signup/select_type", self._signup)
         get("/items/new", self._upload_page)
@@ -140,8 +143,11 @@ class FakeVinted(Listings, CatalogApi, Blockers, UploadPage):
         get(r"/api/v2/items/{item_id:\d+}", self._api_item)
         post("/api/v2/photos", self._api_photo)
         post("/api/v2/item_upload/items", self._api_create_item)
+        put(r"/api/v2/item_upload/items/{item_id:\d+}", self._api_edit_item)
+        post(r"/api/v2/items/{item_id:\d+}/delete", self._api_delete_item)
         post("/api/v2/item_upload/drafts", self._api_save_draft)
         post(r"/api/v2/item_upload/drafts/{draft_id:\d+}/completion", self._api_complete_draft)
+        app.router.add_delete(r"/api/v2/item_upload/drafts/{draft_id:\d+}", self._api_delete_draft)
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -173,10 +179,10 @@ class FakeVinted(Listings, CatalogApi, Blockers, UploadPage):
     # ------------------------------------------------------------------ pages
     async def _home(self, request: web.Request) -> web.StreamResponse:
         account, early = self._page_session(request)
-        return early or html_response(pages.home(self._login(account)))
+        return early or html_response(pages.home(self._login(account), self.site))
 
     async def _signup(self, request: web.Request) -> web.StreamResponse:
-        return html_response(pages.signup())
+        return html_response(pages.signup(self.site))
 
     async def _favicon(self, request: web.Request) -> web.StreamResponse:
         return web.Response(status=204)

@@ -209,7 +209,7 @@ class Sessions(ReplicaState):
             fresh = account is not None and account.refresh_token == refresh
         if account is None or not fresh:
             # A stale refresh token: the real page spins for ever.
-            return html_response(pages.session_refresh())
+            return html_response(pages.session_refresh(self.site))
         response = redirect(ref_url)
         self._rotate(account, response)
         return response
@@ -224,9 +224,9 @@ class Sessions(ReplicaState):
                     "id": account.user_id,
                     "login": account.login,
                     "anon_id": account.cookies.get("anon_id"),
-                    "locale": "fr",
-                    "country_code": "FR",
-                    "currency": "EUR",
+                    "locale": self.site.lang,
+                    "country_code": self.site.country_code,
+                    "currency": self.site.currency,
                     "is_account_banned": False,
                     "item_count": len(self._items_of(account.user_id)),
                     "photo": {"url": "/static/avatar.svg"},

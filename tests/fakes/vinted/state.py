@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 import random
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.vinted.data import catalog_by_path
+from tests.fakes.vinted.catalog import CatalogNode
+from tests.fakes.vinted.data import fold
 from tests.fakes.vinted.records import CreatedItem, RecordedRequest, SavedDraft, UploadedPhoto
+from tests.fakes.vinted.sites import Site, site
 from tests.fakes.vinted.switches import VARIANTS, Switches
 
 
@@ -65,6 +68,11 @@ class ReplicaState:
     def set_variant(self, name: str) -> None:
         self.set_switches(**VARIANTS[name])
 
+    @property
+    def site(self) -> Site:
+        """Return the country site the replica is now (Switches.site)."""
+        return site(self.switches.site)
+
     # ------------------------------------------------------------------ what was recorded
     @property
     def items(self) -> list[CreatedItem]:
@@ -101,13 +109,65 @@ class ReplicaState:
         ]
 
     def item(self, item_id: int) -> CreatedItem | None:
+        """Return the item with this id, deleted or not."""
         return next((i for i in self.items if i.id == item_id), None)
 
-    def catalog_id(self, path: list[str]) -> int | None:
+    @property
+    def live_items(self) -> list[CreatedItem]:
+        """Return the items not deleted, oldest first."""
+        return [i for i in self.items if i.is_live]
+
+    def draft(self, draft_id: int) -> SavedDraft | None:
+        return next((d for d in self.drafts if d.id == draft_id), None)
+
+    # ------------------------------------------------------------------ the active site's data
+    def catalog_tree(self) -> tuple[CatalogNode, ...]:
+        """Return the roots of the active site's catalog (walk them with .children, .path())."""
+        return self.site.catalog.roots
+
+    def catalog_id(self, path: Sequence[str]) -> int | None:
         """Return the id of the catalog at this title path, e.g. ["Femmes", "Vêtements"]."""
-        node = catalog_by_path(path)
+        node = self.site.catalog.by_path(path)
         return node.id if node else None
 
+    def leaf_id(self, path: Sequence[str]) -> int:
+        """Return the id of the leaf at this title path; raise LookupError if it is no leaf."""
+        node = self.site.catalog.by_path(path)
+        if node is None or not node.is_leaf:
+            leaves = [" > ".join(n.path()) for n in self.site.catalog.search(path[-1])]
+            raise LookupError(f"no leaf {' > '.join(path)} on {self.site.name}; near: {leaves}")
+        return node.id
+
+    def catalog_path(self, catalog_id: int | None) -> list[str] | None:
+        """Return the titles from the root to this catalog on the active site, or None."""
+        node = self.site.catalog.by_id(catalog_id)
+        return node.path() if node else None
+
+    def brand_id(self, title: str) -> int | None:
+        """Return the active site's id of a brand, by its name in any case."""
+        return next((i for i, t in self.site.brands() if fold(t) == fold(title)), None)
+
+    def color_id(self, name: str) -> int:
+        """Return a colour's id by its name on the active site ("Bleu", "Blau", "Blue")."""
+        colors = self.site.words.colors
+        return next(i for i, t in colors.items() if fold(t) == fold(name))
+
+    def material_id(self, name: str) -> int:
+        materials = self.site.words.materials
+        return next(i for i, t in materials.items() if fold(t) == fold(name))
+
+    def size_id(self, path: Sequence[str], label: str) -> int:
+        """Return the id of the size with this label in the size group of the leaf at path."""
+        group = self.site.size_group(self.site.catalog.by_path(path))
+        if group is None:
+            raise LookupError(f"{' > '.join(path)} has no sizes on {self.site.name}")
+        return next(i for i, t in group.sizes if t == label)
+
+    # ------------------------------------------------------------------ for the handlers
     def _items_of(self, user_id: int) -> list[CreatedItem]:
-        """Return the member's items, newest first."""
-        return [i for i in reversed(self.items) if i.user_id == user_id]
+        """Return the member's live items, newest first."""
+        return [i for i in reversed(self.items) if i.user_id == user_id and i.is_live]
+
+    def _open_drafts_of(self, user_id: int) -> list[SavedDraft]:
+        """Return the member's drafts still waiting (not completed, not deleted), newest first."""
+        return [d for d in reversed(self.drafts) if d.user_id == user_id and d.is_open]

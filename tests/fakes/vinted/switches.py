@@ -26,12 +26,15 @@ class Switches:
     strict_price: bool = False  # the price only follows trusted key presses, fill() leaves 0
     verification: bool = False  # signed-in page loads go to /users/verification
     photo_recognition: bool = False  # the first photo pre-fills a category, picker to root
-    recognition_path: tuple[str, ...] = ("Femmes", "Vêtements", "Hauts et t-shirts", "T-shirts")
+    recognition_path: tuple[str, ...] | None = None  # what it suggests first; None: the site's
     upload_redirects_home: bool = False  # /items/new opened directly (no same-site Referer) -> /
     rotate_on_upload_page: bool = False  # each /items/new load rotates the session cookies
     reject_duplicates: bool = True  # a second identical live listing is refused
     picker_delay: float = 0.15  # seconds the picker lists take, so their loaders show
     renamed_testid: str | None = None  # the upload page ships this data-testid under a new name
+    site: str = "fr"  # which country site (sites/): its catalog, words, price format, brand ids
+    lowercase_brands: bool = False  # brand search and cells spell brands "levi's", "nike"
+    photos_rate_limited: bool = False  # POST /api/v2/photos answers 429 with Retry-After
 
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -49,4 +52,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "upload_redirects_home": {"upload_redirects_home": True},
     "rotate_cookies": {"rotate_on_upload_page": True},
     "broken_selector": {"renamed_testid": "title--input"},
+    "catalog_renamed": {"site": "fr_renamed"},
+    "site_de": {"site": "de"},
+    "site_uk": {"site": "uk"},
+    "lowercase_brands": {"lowercase_brands": True},
+    "photos_rate_limited": {"photos_rate_limited": True},
 }

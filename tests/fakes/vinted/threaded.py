@@ -34,6 +34,9 @@ class ThreadedFakeVinted:
     def set_switches(self, **changes: Any) -> None:
         self.server.set_switches(**changes)
 
+    def set_variant(self, name: str) -> None:
+        self.server.set_variant(name)
+
     @property
     def items(self) -> list[CreatedItem]:
         return self.server.items

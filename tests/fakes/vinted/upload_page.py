@@ -1,7 +1,8 @@
-"""The upload page /items/new: its HTML (every control static/upload.js drives) and handler.
+"""The upload page /items/new: its HTML (every control static/upload*.js drive) and handler.
 
-The page's settings (CSRF token, user id, feature switches) are inlined as
-window.__UPLOAD_CONFIG__; the form itself is static, the script fills in the leaf-only fields.
+The page's settings (CSRF token, user id, the site's words and price format) are inlined as a
+JSON script, so the HTML holds `"CSRF_TOKEN":"<uuid>"` as Vinted's does; the form itself is
+static, the scripts fill in the leaf-only fields.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.vinted.data import MAX_COLORS, MAX_MATERIALS, PACKAGE_SIZES
+from tests.fakes.vinted.data import MAX_COLORS, MAX_MATERIALS
 from tests.fakes.vinted.pages import layout
 from tests.fakes.vinted.responses import html_response, redirect
 from tests.fakes.vinted.session import Sessions
+from tests.fakes.vinted.sites import Site
 
 
 def _json_for_script(data: dict[str, Any]) -> str:
@@ -23,75 +25,84 @@ def _json_for_script(data: dict[str, Any]) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
 
 
-def upload_html(login: str, config: dict[str, Any]) -> str:
-    """Return the upload form; its own script (static/upload.js) drives every control."""
+def upload_html(login: str, config: dict[str, Any], site: Site) -> str:
+    """Return the upload form; its scripts (static/upload*.js) drive every control.
+
+    Only the hooks UPLOAD-FORM.md names are marked; the scripts find the rest by class.
+    """
+    words = site.words
+
+    def t(key: str) -> str:
+        return escape(words.text(key))
+
     packages = "".join(
         f'<label class="cell package" data-testid="{n}-package-size--cell">'
         f'<input type="radio" name="package_size" value="{n}" '
         f'data-testid="package_type_selector_{n}--input">'
         f"<span><strong>{escape(title)}</strong><small>{escape(hint)}</small></span></label>"
-        for n, title, hint in PACKAGE_SIZES
+        for n, title, hint in words.package_sizes
     )
     body = f"""
-<div class="upload" data-testid="item-upload-page">
-<h1>Vends ton article</h1>
-<div class="banner-slot" id="form-banner"></div>
-<form id="upload-form" data-testid="upload-form" novalidate onsubmit="return false">
+<div class="upload">
+<h1>{t("upload_title")}</h1>
+<div class="form-banner"></div>
+<form class="upload-form" novalidate onsubmit="return false">
   <section class="card">
-    <p>Ajoute jusqu'à 20 photos.</p>
+    <p>{t("photos_hint")}</p>
     <div class="media-grid" data-testid="media-upload-grid"></div>
-    <label class="button secondary">+ Ajoute des photos
+    <label class="button secondary">{t("add_photos")}
       <input type="file" data-testid="add-photos-input" name="photos" multiple
         accept="image/jpeg,image/png,image/heic,image/heif,image/webp" hidden></label>
-    <div data-error-slot="photos"></div>
+    <div class="error-slot error-slot--photos"></div>
   </section>
   <section class="card">
-    <label for="title">Titre</label>
-    <input id="title" name="title" data-testid="title--input" maxlength="100"
-      placeholder="ex : Chemise Sézane verte" autocomplete="off">
-    <div data-error-slot="title"></div>
-    <label for="description">Décris ton article</label>
-    <textarea id="description" name="description" data-testid="description--input" rows="5"
-      placeholder="ex : porté quelques fois, taille correctement"></textarea>
-    <div data-error-slot="description"></div>
+    <label for="title">{t("title_label")}</label>
+    <input id="title" data-testid="title--input" maxlength="100"
+      placeholder="{t("title_placeholder")}" autocomplete="off">
+    <div class="error-slot error-slot--title"></div>
+    <label for="description">{t("description_label")}</label>
+    <textarea id="description" data-testid="description--input" rows="5"
+      placeholder="{t("description_placeholder")}"></textarea>
+    <div class="error-slot error-slot--description"></div>
   </section>
   <section class="card">
-    <div class="picker" data-testid="catalog-select-dropdown">
-      <label for="category">Catégorie</label>
-      <input id="category" readonly data-testid="catalog-select-dropdown-input"
-        placeholder="Sélectionne une catégorie">
+    <div class="picker catalog-picker">
+      <label>{t("category_label")}
+        <input readonly data-testid="catalog-select-dropdown-input"
+          placeholder="{t("category_placeholder")}"></label>
     </div>
-    <div data-error-slot="catalog"></div>
-    <div id="leaf-fields" data-testid="catalog-attributes"></div>
+    <div class="error-slot error-slot--catalog"></div>
+    <div class="leaf-fields"></div>
   </section>
   <section class="card">
-    <label for="price">Prix</label>
-    <input id="price" name="price" data-testid="price-input--input" inputmode="decimal"
-      placeholder="0,00 €" autocomplete="off">
-    <div data-error-slot="price"></div>
+    <label for="price">{t("price_label")}</label>
+    <input id="price" data-testid="price-input--input" inputmode="decimal"
+      placeholder="{t("price_placeholder")}" autocomplete="off">
+    <div class="error-slot error-slot--price"></div>
   </section>
   <section class="card">
-    <p>Format du colis</p>
-    <div class="packages" data-testid="package-size-list">{packages}</div>
-    <div data-error-slot="package-size"></div>
+    <p>{t("package_label")}</p>
+    <div class="packages">{packages}</div>
+    <div class="error-slot error-slot--package-size"></div>
   </section>
   <section class="card">
-    <label class="cell"><input type="checkbox" id="bump" data-testid="bump-checkbox--input">
-      <span>Booster cet article pour le mettre en avant (payant)</span></label>
+    <label class="cell"><input type="checkbox" data-testid="bump-checkbox--input">
+      <span>{t("bump_label")}</span></label>
   </section>
   <div class="actions">
     <button type="button" class="button secondary"
-      data-testid="upload-form-save-draft-button">Sauvegarder le brouillon</button>
+      data-testid="upload-form-save-draft-button">{t("save_draft")}</button>
     <button type="button" class="button primary"
-      data-testid="upload-form-save-button">Ajouter</button>
+      data-testid="upload-form-save-button">{t("save")}</button>
   </div>
 </form>
 </div>"""
     head = (
-        f"<script>window.__UPLOAD_CONFIG__ = {_json_for_script(config)};</script>"
-        '<script src="/static/upload.js" defer></script>'
+        '<script type="application/json" class="upload-config">'
+        f"{_json_for_script(config)}</script>"
+        '<script type="module" src="/static/upload.js"></script>'
     )
-    return layout("Vends ton article", body, login, head)
+    return layout(words.text("upload_title"), body, login, site, head)
 
 
 class UploadPage(Sessions):
@@ -109,19 +120,22 @@ class UploadPage(Sessions):
             origin
         ):
             return redirect("/")
+        site = self.site
         config = {
             "CSRF_TOKEN": account.csrf_token,
             "USER_ID": account.user_id,
-            "LOCALE": "fr-FR",
-            "CURRENCY": "EUR",
+            "LOCALE": site.locale,
+            "CURRENCY": site.currency,
+            "PRICE": {
+                "decimal": site.decimal,
+                "lenient": site.lenient_decimal,
+                "trusted_keys": switches.strict_price,
+            },
             "MAX_COLORS": MAX_COLORS,
             "MAX_MATERIALS": MAX_MATERIALS,
-            "FEATURES": {
-                "strict_price": switches.strict_price,
-                "photo_recognition": switches.photo_recognition,
-            },
+            "TEXTS": dict(site.words.texts),
         }
-        html = upload_html(account.login, config)
+        html = upload_html(account.login, config, site)
         if switches.renamed_testid:
             # What a front-end release looks like from outside: one control, a new test id.
             old = switches.renamed_testid

@@ -6,26 +6,26 @@ import hashlib
 from typing import Any
 
 from tests.fakes.vinted.data import (
-    BRANDS,
-    COLORS,
-    CONDITIONS,
-    MATERIALS,
+    COLOR_HEX,
+    CONDITION_IDS,
     MAX_COLORS,
     MAX_MATERIALS,
-    PACKAGE_SIZES,
-    catalogs_by_id,
-    size_group,
+    PACKAGE_SIZE_IDS,
 )
 from tests.fakes.vinted.photos import Photos
-from tests.fakes.vinted.records import Submission, UploadedPhoto
+from tests.fakes.vinted.records import UploadedPhoto, attribute_ids, flat_or_attribute
 
 
 class Validation(Photos):
-    """The checks of the create call, with Vinted's field names and French messages."""
+    """The checks of the create call against the active site, with Vinted's field names.
+
+    The messages are French on every site (the replica does not translate them).
+    """
 
     def _validate(self, item: dict[str, Any], user_id: int) -> list[dict[str, str]]:
         """Return Vinted-style field errors for a listing body."""
         errors: list[dict[str, str]] = []
+        site = self.site
 
         def error(name: str, message: str) -> None:
             errors.append({"field": name, "value": message})
@@ -43,48 +43,49 @@ class Validation(Photos):
             error("assigned_photos", "Ajoute au moins une photo.")
         elif len(self._assigned_photos(item, user_id)) != len(photos):
             error("assigned_photos", "Une photo est introuvable. Ajoute-la à nouveau.")
-        catalog_id = item.get("catalog_id")
-        node = catalogs_by_id().get(catalog_id) if isinstance(catalog_id, int) else None
-        if node is None or not node.is_leaf:
+        node = site.catalog.leaf(item.get("catalog_id"))
+        if node is None:
             error("catalog_id", "Choisis une catégorie.")
         price = item.get("price")
         if isinstance(price, bool) or not isinstance(price, int | float):
             error("price", "Indique un prix.")
         elif not 0 <= price <= 100_000:
             error("price", "Le prix doit être compris entre 1 et 100 000 €.")
-        if item.get("package_size_id") not in {n for n, _, _ in PACKAGE_SIZES}:
+        if item.get("package_size_id") not in PACKAGE_SIZE_IDS:
             error("package_size_id", "Choisis un format de colis.")
-        submission = Submission(0, user_id, {"item": item}, (), {}, {}, 0.0)
-        if submission.condition_id not in {i for i, _, _ in CONDITIONS}:
+        if flat_or_attribute(item, "status_id", "condition") not in CONDITION_IDS:
             error("condition", "Indique l'état de l'article.")
-        if node is not None and node.is_leaf and node.size_group_id is not None:
-            sizes = {i for i, _ in size_group(node.size_group_id).sizes}
-            if submission.size_id not in sizes:
-                error("size", "Choisis une taille.")
+        group = site.size_group(node)
+        size_id = flat_or_attribute(item, "size_id", "size")
+        if group is not None and size_id not in {i for i, _ in group.sizes}:
+            error("size", "Choisis une taille.")
         colors = item.get("color_ids") or []
-        known_colors = {i for i, _, _ in COLORS}
+        known_colors = set(COLOR_HEX)
         if (
             not isinstance(colors, list)
             or len(colors) > MAX_COLORS
             or not set(colors).issubset(known_colors)
         ):
             error("color_ids", "Choisis jusqu'à 2 couleurs.")
-        materials = submission.material_ids
-        if len(materials) > MAX_MATERIALS or not set(materials).issubset(
-            {i for i, _ in MATERIALS}
-        ):
+        materials = attribute_ids(item, "material")
+        if len(materials) > MAX_MATERIALS or not set(materials).issubset(site.words.materials):
             error("material", "Choisis jusqu'à 3 matières.")
         brand_id = item.get("brand_id")
-        if brand_id is not None and brand_id not in {i for i, _ in BRANDS}:
+        if brand_id is not None and brand_id not in {i for i, _ in site.brands()}:
             error("brand_id", "Marque inconnue.")
         return errors
 
     def _is_duplicate(
-        self, user_id: int, item: dict[str, Any], photos: list[UploadedPhoto]
+        self,
+        user_id: int,
+        item: dict[str, Any],
+        photos: list[UploadedPhoto],
+        except_id: int | None = None,
     ) -> bool:
+        """Return whether a live listing of the member has the same title, text and photos."""
         digests = [hashlib.sha1(p.data).hexdigest() for p in photos]
         for other in self._items_of(user_id):
-            if (
+            if other.id != except_id and (
                 other.title.strip() == str(item.get("title") or "").strip()
                 and other.description.strip() == str(item.get("description") or "").strip()
                 and [hashlib.sha1(p.data).hexdigest() for p in other.photos] == digests

@@ -20,8 +20,7 @@ from typing import Any
 from core.config import Settings
 from core.models import Condition
 from core.vinted.publisher import ListingToPublish, VintedPublisher
-from tests.fakes.vinted import FakeVinted
-from tests.fakes.vinted.data import catalog_by_path
+from tests.fakes.vinted import SITES, FakeVinted
 
 TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
 PHOTOS = [
@@ -43,7 +42,7 @@ WOMEN_JEANS = ["Femmes", "Vêtements", "Jeans"]
 
 
 def _listing(number: int) -> ListingToPublish:
-    nodes = [catalog_by_path(WOMEN_JEANS[:n]) for n in range(1, len(WOMEN_JEANS) + 1)]
+    nodes = [SITES["fr"].catalog.by_path(WOMEN_JEANS[:n]) for n in range(1, len(WOMEN_JEANS) + 1)]
     return ListingToPublish(
         title=f"Jean Levi's 501 taille haute n°{number}",
         description=DESCRIPTION,

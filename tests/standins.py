@@ -28,8 +28,8 @@ from core.marketplace import (
 )
 from core.vinted.mapping import form_for
 from core.vinted.publisher import ListingToPublish
-from tests.fakes.vinted.data import CatalogNode as ReplicaNode
-from tests.fakes.vinted.data import catalog_tree
+from tests.fakes.vinted import SITES
+from tests.fakes.vinted.catalog import CatalogNode as ReplicaNode
 
 SELLER = 111
 OTHER = 222
@@ -239,9 +239,9 @@ async def connect(vault: SessionVault, user_id: int = SELLER) -> None:
     )
 
 
-def site_tree() -> list[CatalogNode]:
-    """Return vinted.fr's tree as the replica serves it (our categories and their siblings)."""
-    return [_node(root) for root in catalog_tree()]
+def site_tree(site: str = "fr") -> list[CatalogNode]:
+    """Return a site's tree as the replica serves it (vinted.fr by default)."""
+    return [_node(root) for root in SITES[site].catalog.roots]
 
 
 def _node(node: ReplicaNode) -> CatalogNode:

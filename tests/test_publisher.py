@@ -29,8 +29,7 @@ from core.marketplace import (
 )
 from core.models import Condition
 from core.vinted.publisher import ListingToPublish, VintedPublisher, match_size
-from tests.fakes.vinted import CreatedItem, FakeVinted, RecordedRequest, Switches
-from tests.fakes.vinted.data import catalog_by_path
+from tests.fakes.vinted import SITES, CreatedItem, FakeVinted, RecordedRequest, Switches
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -75,7 +74,7 @@ class Seller:
 
 def leaf(path: list[str]) -> dict[str, Any]:
     """Return a leaf of the replica's tree as the catalogs service hands it to the form."""
-    nodes = [catalog_by_path(path[:n]) for n in range(1, len(path) + 1)]
+    nodes = [SITES["fr"].catalog.by_path(path[:n]) for n in range(1, len(path) + 1)]
     ids = [node.id for node in nodes if node is not None]
     assert len(ids) == len(path), path
     return {"category_ids": ids, "category_titles": list(path)}

@@ -132,6 +132,57 @@ def test_a_tree_of_another_site_or_shape_is_read_by_meaning(
     assert leaf_titles(tree, category) == expected.split(" > ")
 
 
+@pytest.mark.parametrize(
+    ("site", "category", "expected"),
+    [
+        # A generic leaf wins only when nothing names the kind: not "Chinos" for trousers...
+        ("fr_renamed", "men_trousers", "Hommes > Vêtements > Pantalons et jeans > Pantalons"),
+        ("de", "men_trousers", "Herren > Kleidung > Hosen > Sonstige Hosen"),
+        ("uk", "men_trousers", "Men > Clothing > Trousers > Other trousers"),
+        # ...and a named leaf beats its "Sonstige" sibling.
+        ("de", "women_sweaters", "Damen > Kleidung > Pullover & Sweater > Pullover"),
+        # A word that means two things in two languages: a UK gilet is no cardigan.
+        ("uk", "women_cardigans", "Women > Clothing > Jumpers & sweaters > Cardigans"),
+        ("fr_renamed", "women_cardigans", "Femmes > Vêtements > Pulls, gilets et sweats > Gilets"),
+        ("uk", "women_tops", "Women > Clothing > Tops & t-shirts > Vest tops"),
+        ("de", "women_boots", "Damen > Schuhe > Stiefel"),
+        ("de", "men_blazers", "Herren > Kleidung > Anzüge & Sakkos > Sakkos"),
+        ("de", "men_shoes", "Herren > Schuhe > Business-Schuhe"),
+        ("de", "men_swimwear", "Herren > Kleidung > Badebekleidung"),
+        ("fr_renamed", "men_shorts", "Hommes > Vêtements > Shorts et bermudas"),
+        ("fr_renamed", "women_bags", "Femmes > Sacs > Sacs à main"),
+    ],
+)
+def test_the_replicas_sites_place_the_tricky_ones(site: str, category: str, expected: str) -> None:
+    assert leaf_titles(site_tree(site), category) == expected.split(" > ")
+
+
+@pytest.mark.parametrize(
+    ("site", "category", "among"),
+    [
+        ("fr_renamed", "women_dresses", {"Robes midi", "Robes longues", "Robes courtes"}),
+        ("de", "women_activewear", {"Sport-Tops", "Sportleggings", "Sport-BHs"}),
+        ("de", "women_hats", {"Caps", "Hüte & Mützen"}),
+        ("fr_renamed", "women_hats", {"Casquettes", "Chapeaux et bonnets"}),
+    ],
+)
+def test_a_real_choice_between_leaves_is_left_open_with_them_as_candidates(
+    site: str, category: str, among: set[str]
+) -> None:
+    ours = get_category(category)
+    assert ours is not None
+    found = resolve(site_tree(site), ours)
+    assert not found.sure
+    assert among <= {c.titles[-1] for c in found.candidates}
+
+
+def test_every_site_places_most_of_our_categories_for_sure() -> None:
+    for site in ("fr", "fr_renamed", "de", "uk"):
+        tree = site_tree(site)
+        sure = [c.id for c in categories() if resolve(tree, c).sure]
+        assert len(sure) >= len(categories()) - 6, (site, len(sure))
+
+
 def test_an_item_the_tree_has_no_place_for_is_left_for_someone_to_choose() -> None:
     category = get_category("women_swimwear")
     assert category is not None

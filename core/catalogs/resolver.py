@@ -27,7 +27,9 @@ SURE_MARGIN = 0.2  # ...and this much better than the next one
 CANDIDATE_SCORE = 0.3
 MAX_CANDIDATES = 6
 _FAMILY_BONUS = 0.15
-_GENERIC_PENALTY = 0.05
+_OWN_TITLE_BONUS = 0.25  # the leaf is named exactly as our own category is
+_GENERIC_PENALTY = 0.25  # "Autres ..." only wins when nothing names the kind itself
+_BRANCH_SCORE = 0.4  # a leaf under a branch our words name (never sure: the leaf is a guess)
 _STOP = frozenset(
     {"et", "de", "des", "du", "la", "le", "les", "a", "l", "d", "en", "pour", "avec"}
     | {"and", "the", "of", "for", "with", "und", "mit", "fur"}
@@ -59,14 +61,15 @@ def resolve(tree: list[CatalogNode], category: Category) -> Resolution:
     gender, _, kind = category.id.partition("_")
     words = _words()
     family, phrases = words.kinds.get(category.id) or words.kinds.get(kind, ("", []))
-    phrases = [*phrases, _phrase(category.path_fr[-1]), _phrase(category.path_en[-1])]
+    own = [_phrase(category.path_fr[-1]), _phrase(category.path_en[-1])]
     if kind == "trousers":  # our own leaf is the generic one under its parent
-        phrases += [_phrase(category.path_fr[-2]), _phrase(category.path_en[-2])]
+        own += [_phrase(category.path_fr[-2]), _phrase(category.path_en[-2])]
+    names = _Names([*phrases, *own], [p for p in own if p], words.families.get(family, frozenset()))
     roots = [n for n in tree if _words_of(n.title) & words.roots.get(gender, frozenset())]
     scored: list[tuple[float, list[CatalogNode]]] = []
     for root in roots or tree:
         for path in _leaves(root):
-            score = _score(path, phrases, words.families.get(family, frozenset()))
+            score = _score(path, names)
             if not roots:
                 score -= _FAMILY_BONUS  # no gender root matched: a weaker guess
             if score >= CANDIDATE_SCORE:
@@ -76,7 +79,7 @@ def resolve(tree: list[CatalogNode], category: Category) -> Resolution:
         return Resolution(None, False)
     candidates = [_choice(path) for _, path in scored[:MAX_CANDIDATES]]
     best, second = scored[0][0], (scored[1][0] if len(scored) > 1 else 0.0)
-    sure = best >= SURE_SCORE and best - second >= SURE_MARGIN
+    sure = best >= SURE_SCORE and best - second >= SURE_MARGIN - 1e-9
     return Resolution(candidates[0], sure, candidates, round(best, 3))
 
 
@@ -102,9 +105,23 @@ def find_node(tree: list[CatalogNode], catalog_id: int) -> list[CatalogNode] | N
     return None
 
 
-def _score(
-    path: list[CatalogNode], phrases: list[frozenset[str]], family: frozenset[str]
-) -> float:
+@dataclass(frozen=True)
+class _Names:
+    """What our category is called: every phrase, our own titles, and its family's words."""
+
+    phrases: list[frozenset[str]]
+    own: list[frozenset[str]]
+    family: frozenset[str]
+
+
+def _coverage(title: frozenset[str], phrases: list[frozenset[str]]) -> float:
+    """Return the share of a title's words that phrases found whole in it cover."""
+    covered: frozenset[str] = frozenset().union(*(p for p in phrases if p and p <= title))
+    return len(covered) / len(title) if title else 0.0
+
+
+def _score(path: list[CatalogNode], names: _Names) -> float:
+    """Score a leaf: how much of its title our names cover, with a bonus or two."""
     leaf = path[-1]
     title = _words_of(leaf.title)
     generic = bool(title & _GENERIC)
@@ -113,12 +130,15 @@ def _score(
         title = _words_of(path[-2].title) - _GENERIC
     if not title:
         return 0.0
-    best = max((len(p) / len(title) for p in phrases if p and p <= title), default=0.0)
-    if best == 0.0:
-        return 0.0
     ancestors: frozenset[str] = frozenset().union(*(_words_of(n.title) for n in path[:-1]))
-    score = best + (_FAMILY_BONUS if ancestors & family else 0.0)
-    return score - (_GENERIC_PENALTY if generic else 0.0)
+    family = _FAMILY_BONUS if ancestors & names.family else 0.0
+    coverage = _coverage(title, names.phrases)
+    if coverage == 0.0:
+        # "Sportbekleidung > Sport-Tops": the branch is our kind, which leaf is not said.
+        branch = any(_coverage(_words_of(n.title), names.phrases) == 1.0 for n in path[1:-1])
+        return _BRANCH_SCORE + family if branch else 0.0
+    own = _OWN_TITLE_BONUS if title in names.own else 0.0
+    return coverage + family + own - (_GENERIC_PENALTY if generic else 0.0)
 
 
 def _leaves(node: CatalogNode) -> Iterator[list[CatalogNode]]:

@@ -74,6 +74,20 @@ def condition_label(condition: Condition | None, lang: str) -> str:
     return t(lang, f"cond_{condition.value}") if condition else "-"
 
 
+def left_out_line(draft: Draft, lang: str) -> str:
+    """Return what the listing went out without (not on the marketplace's list), or ""."""
+    left_out = draft.publication.left_out if draft.publication else {}
+    if not left_out:
+        return ""
+    fields = ", ".join(
+        f"{t(lang, f'field_{name}').lower()} « {escape(value)} »"
+        if lang == "fr"
+        else f"{t(lang, f'field_{name}').lower()} “{escape(value)}”"
+        for name, value in left_out.items()
+    )
+    return t(lang, "left_out_line", fields=fields)
+
+
 def status_line(draft: Draft, lang: str) -> str:
     """Return the card's last line: ready, what is missing, or where it is in publishing."""
     if draft.status is DraftStatus.FAILED and draft.error and not draft.title:
@@ -87,7 +101,9 @@ def status_line(draft: Draft, lang: str) -> str:
         return t(lang, "card_publishing")
     if draft.status is DraftStatus.PUBLISHED:
         url = draft.publication.url if draft.publication else None
-        return t(lang, "card_published", url=escape(url or ""))
+        line = t(lang, "card_published", url=escape(url or ""))
+        left_out = left_out_line(draft, lang)
+        return f"{line}\n{left_out}" if left_out else line
     if draft.publish_ready:
         return t(lang, "card_ready")
     return t(lang, "card_missing", items=missing_words(draft.missing, lang))

@@ -42,11 +42,11 @@ class TelegramNotifier:
         await self.sender.refresh_card(draft, lang)
         title = html.escape(draft.title)
         if url is None:
-            await self.sender.text(draft.user_id, t(lang, "saved_draft_msg", title=title))
+            text = t(lang, "saved_draft_msg", title=title)
         else:
-            await self.sender.text(
-                draft.user_id, t(lang, "published_msg", title=title, url=html.escape(url))
-            )
+            text = t(lang, "published_msg", title=title, url=html.escape(url))
+        left_out = cards.left_out_line(draft, lang)
+        await self.sender.text(draft.user_id, f"{text}\n{left_out}" if left_out else text)
 
     async def failed(
         self, draft: Draft, reason_kind: str, detail: str, screenshot: Path | None

@@ -210,6 +210,9 @@ class PublishResult:
     notes: list[str] = field(default_factory=list)
     maybe_created: bool = False
     typing_seconds: float = 0.0  # of the run's time, what went on typing like a person
+    # Fields the marketplace's own list did not offer, left empty there: field -> our value
+    # ("brand", "colours", "material"). The seller is told; nothing else was changed.
+    left_out: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,28 @@ async def test_approved_draft_is_published_and_the_seller_gets_the_url(shop: Sho
     assert card_now is not None and "/items/" in card_now.caption
 
 
+async def test_a_brand_vinted_does_not_offer_is_left_empty_and_the_seller_told(
+    shop: Shop,
+) -> None:
+    shop.vinted.set_variant("no_custom_brand")  # the site takes no brand off its list
+    await connect(shop)
+    card = await first_card(shop)
+    shop.tg.user_sends_text(SELLER, "marque Atelierbleu", reply_to=card.message_id)
+    await shop.tg.wait_for_message(SELLER, "Atelierbleu", since=card, timeout=30)
+    shop.tg.user_presses(SELLER, shop.tg.message(SELLER, card.message_id), "Valider")  # type: ignore[arg-type]
+    published = await shop.tg.wait_for_message(SELLER, "/items/", since=card, timeout=90)
+
+    [item] = shop.vinted.items
+    assert item.brand_id is None and not item.brand
+    assert "Laissé vide sur Vinted" in published.content
+    assert "marque « Atelierbleu »" in published.content
+    card_now = shop.tg.message(SELLER, card.message_id)
+    assert card_now is not None and "marque « Atelierbleu »" in card_now.caption
+    [draft] = await shop.services.repos.drafts.page(SELLER.id, None)  # type: ignore[attr-defined]
+    assert draft.brand == "Atelierbleu"  # ours stays as the seller wrote it
+    assert draft.publication.left_out == {"brand": "Atelierbleu"}
+
+
 async def test_disconnect_forgets_the_session(shop: Shop) -> None:
     await connect(shop)
     shop.tg.user_sends_command(SELLER, "/disconnect")

@@ -103,6 +103,10 @@ TEXTS: dict[str, str] = {
     "card_queued": "Dans la file de publication",
     "card_publishing": "Publication sur Vinted...",
     "card_published": "Publié sur Vinted : {url}",
+    "left_out_line": (
+        "Laissé vide sur Vinted, absent de sa liste : {fields}. Complétez l'annonce sur Vinted"
+        " si besoin."
+    ),
     "card_failed": "Échec de l'analyse : {reason}",
     "card_publish_failed": "Échec de la publication : {reason}",
     "card_deleted": "Brouillon supprimé.",

@@ -64,7 +64,8 @@ def resolve(tree: list[CatalogNode], category: Category) -> Resolution:
     own = [_phrase(category.path_fr[-1]), _phrase(category.path_en[-1])]
     if kind == "trousers":  # our own leaf is the generic one under its parent
         own += [_phrase(category.path_fr[-2]), _phrase(category.path_en[-2])]
-    names = _Names([*phrases, *own], [p for p in own if p], words.families.get(family, frozenset()))
+    family_words = words.families.get(family, frozenset())
+    names = _Names([*phrases, *own], [p for p in own if p], family_words)
     roots = [n for n in tree if _words_of(n.title) & words.roots.get(gender, frozenset())]
     scored: list[tuple[float, list[CatalogNode]]] = []
     for root in roots or tree:

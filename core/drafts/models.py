@@ -55,6 +55,7 @@ class Publication(BaseModel):
     url: str | None = None  # None for a draft saved on the marketplace
     is_draft: bool = False
     created_at: datetime | None = None
+    left_out: dict[str, str] = Field(default_factory=dict)  # field -> our value, not offered
 
 
 class Draft(Listing):

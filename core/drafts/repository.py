@@ -20,7 +20,8 @@ from core.models import Condition, Price
 
 _SELECT = (
     "SELECT d.*, l.marketplace AS pub_marketplace, l.item_id AS pub_item_id, l.url AS pub_url,"
-    " l.is_draft AS pub_is_draft, l.created_at AS pub_created_at FROM drafts d"
+    " l.is_draft AS pub_is_draft, l.created_at AS pub_created_at, l.left_out AS pub_left_out"
+    " FROM drafts d"
     " LEFT JOIN listings l ON l.id = (SELECT MAX(id) FROM listings WHERE draft_id = d.id)"
 )
 
@@ -260,6 +261,7 @@ def _draft(row: Row, photo_ids: list[int]) -> Draft:
             url=row["pub_url"],
             is_draft=bool(row["pub_is_draft"]),
             created_at=dt(row["pub_created_at"]),
+            left_out=from_json(row["pub_left_out"], {}),
         )
     return Draft.model_validate(
         {

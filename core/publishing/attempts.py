@@ -184,7 +184,7 @@ class AttemptRepository:
         if published and s.item_id is not None:
             await tx.execute(
                 "INSERT INTO listings (draft_id, user_id, marketplace, item_id, url, is_draft,"
-                " attempt_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " attempt_id, created_at, left_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
                 (
                     draft_id,
@@ -195,6 +195,7 @@ class AttemptRepository:
                     int(s.is_draft),
                     attempt_id,
                     ts(self.db.now()),
+                    to_json(s.left_out),
                 ),
             )
             await tx.execute(

@@ -77,6 +77,7 @@ class Settlement(BaseModel):
     item_id: int | None = None
     url: str | None = None
     is_draft: bool = False  # saved as a marketplace draft, not listed
+    left_out: dict[str, str] = Field(default_factory=dict)  # fields the marketplace lacked
     failures: int = 0
     retry_at: datetime | None = None
     error: str | None = None  # Draft.error, what the card shows

@@ -69,12 +69,15 @@ def decide(
     now: datetime,
     rng: random.Random,
     url: str | None,
+    left_out: dict[str, str] | None = None,
 ) -> Decision:
     """Return the decision for a run that ended with this outcome."""
     kind = outcome.kind
     if kind in SUCCESS_KINDS:
         item_id = getattr(outcome, "item_id", None) or getattr(outcome, "draft_id", None)
-        return succeeded(entry, kind, item_id, url, rules=rules, now=now, rng=rng)
+        return succeeded(
+            entry, kind, item_id, url, rules=rules, now=now, rng=rng, left_out=left_out
+        )
     if kind == "rate_limited":
         retry_after = getattr(outcome, "retry_after", None)
         return rate_limited(entry, account, retry_after, detail, config=config, now=now)
@@ -97,6 +100,7 @@ def succeeded(
     now: datetime,
     rng: random.Random,
     reconciled: bool = False,
+    left_out: dict[str, str] | None = None,
 ) -> Decision:
     return Decision(
         Settlement(
@@ -106,6 +110,7 @@ def succeeded(
             item_id=item_id,
             url=url,
             is_draft=kind == "saved_as_draft",
+            left_out=dict(left_out or {}),
             not_before=now + rules.next_interval(rng),
             clear_rate_limit=True,
         ),

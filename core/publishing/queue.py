@@ -296,6 +296,7 @@ class PublishingQueue:
             now=self._now(),
             rng=self._rng,
             url=url,
+            left_out=result.left_out,
         )
         return await self._apply(attempt_id, entry, decision, screenshot)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Vinted's ids (GET /api/v2/item_upload/colors); names as sellers and the vision model write them.
+# Our colour groups, numbered as Vinted numbers them where UPLOAD-FORM.md says so (DOCUMENTED_IDS);
+# the other numbers are only ours. Names as sellers and the vision model write them.
 COLOUR_NAMES: dict[int, tuple[str, ...]] = {
     1: ("noir", "noire", "black", "schwarz"),
     2: ("marron", "brun", "brune", "chocolat", "brown", "braun"),
@@ -28,6 +29,10 @@ COLOUR_NAMES: dict[int, tuple[str, ...]] = {
     27: ("marine", "bleu marine", "navy", "navy blue", "marineblau", "dunkelblau", "dark blue"),
     29: ("moutarde", "mustard", "senf", "senfgelb"),
 }
+
+
+# The ids UPLOAD-FORM.md section 4 gives: only these may be trusted without reading the label.
+DOCUMENTED_IDS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12})
 
 
 def _fold(text: str) -> str:

@@ -86,21 +86,30 @@ async def type_field(run: Run, selector: str, text: str, name: str) -> None:
 
 
 async def type_price(run: Run, price: float) -> None:
-    """Type the price in the page's locale, leave the field, and read it back."""
+    """Type the price like a person, leave the field, and read it back.
+
+    UPLOAD-FORM.md fixes only the French decimal comma: the page's language gives the first
+    guess (a point for English pages), and a value read back wrong is typed again with the
+    other separator. A whole price is typed without one.
+    """
     run.step = "price"
     box = run.page.locator(sel.PRICE)
     await run.wait(box, sel.PRICE)
     language = await run.page.evaluate("document.documentElement.lang || ''")
-    separator = "." if str(language).lower().startswith("en") else ","
-    text = f"{price:.2f}".replace(".", separator)
+    first, second = (".", ",") if str(language).lower().startswith("en") else (",", ".")
+    amount = f"{price:.2f}"
+    texts = [amount.replace(".", first), amount.replace(".", second)]
+    if amount.endswith(".00"):
+        texts.insert(0, amount[:-3])
     shown = ""
-    for _ in range(2):
+    for text in texts:
         await run.type_text(box, text)
         await run.page.keyboard.press("Tab")
         shown = await box.input_value()
         if parse_price(shown) == round(price, 2):
             return
-    raise Stop(FieldRejected("price", f"typed {text} but the page shows {shown!r}"))
+        run.notes.append(f"the price field showed {shown!r} after {text!r}")
+    raise Stop(FieldRejected("price", f"typed {texts[-1]} but the page shows {shown!r}"))
 
 
 async def choose_package_size(run: Run, size: int) -> None:

@@ -88,6 +88,7 @@ class Run:
     watch: ApiWatch
     step: str = "start"
     notes: list[str] = field(default_factory=list)
+    left_out: dict[str, str] = field(default_factory=dict)  # not on Vinted's list: left empty
     maybe_created: bool = False  # a create call left without a definite answer
     typing_seconds: float = 0.0  # spent pressing keys like a person (the rest is waiting)
 

@@ -7,6 +7,7 @@ as shown), never from a list of our own: the site's lists differ by country and 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 from playwright.async_api import Locator, Response, expect
@@ -15,7 +16,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from core.marketplace import FieldRejected
 from core.models import Condition
 from core.vinted import selectors as sel
-from core.vinted.colours import colour_id
+from core.vinted.colours import DOCUMENTED_IDS, colour_id
 from core.vinted.errors import Stop
 from core.vinted.helpers import fold, match_size
 from core.vinted.listing import ListingToPublish
@@ -69,30 +70,23 @@ async def choose_brand(run: Run, brand: str | None) -> None:
     """Pick the brand the search finds, whatever its case or accents; else a custom or none."""
     run.step = "brand"
     content = await open_picker(run, sel.BRAND_PICKER)
-    wanted = (brand or "").strip()
+    wanted = " ".join(_APOSTROPHES.sub("'", brand or "").split())
     if wanted:
         search = content.locator(sel.BRAND_SEARCH).first
         await run.wait(search, sel.BRAND_SEARCH)
-        try:
-            async with run.page.expect_response(
-                lambda r: _answers_brand_search(r, wanted), timeout=run.config.timeout_ms
-            ):
-                await run.type_text(search, wanted)
-        except PlaywrightTimeout:
-            run.notes.append("the brand search sent no request: read what the panel shows")
-        run.watch.check()
-        cells = content.locator(sel.BRAND_CELLS)
+        # The whole name first; then its start, for a site that spells the rest its way
+        # ("Levis" finds "Levi's" by "Levi"): the cells are matched on the whole name anyway.
+        queries = [wanted]
+        if len(_brand_key(wanted)) > _PREFIX:
+            queries.append(wanted[:_PREFIX])
+        for query in queries:
+            label = await _search_brand(run, content, search, query, wanted)
+            if label is not None:
+                await _brand_shown(run, label)
+                return
         custom = content.locator(sel.CUSTOM_BRAND).first
-        no_brand = content.locator(sel.NO_BRAND).first
-        await run.wait(cells.first.or_(custom).or_(no_brand).first, sel.BRAND_CELLS)
-        labels: list[str] = await cells.evaluate_all(
-            "(els, attr) => els.map(e => e.getAttribute(attr) || '')", sel.BRAND_CELL_LABEL
-        )
-        index = next((i for i, label in enumerate(labels) if _same_brand(label, wanted)), None)
-        if index is not None:
-            await cells.nth(index).click()
-            await _brand_shown(run, labels[index])
-            return
+        if len(queries) > 1:  # the custom brand takes what the search box holds
+            await _search_brand(run, content, search, wanted, wanted, patient=False)
         if await custom.count():
             run.notes.append(
                 f"brand {wanted!r} is not on Vinted's list: entered as a custom brand"
@@ -101,11 +95,65 @@ async def choose_brand(run: Run, brand: str | None) -> None:
             await _brand_shown(run, wanted)
             return
         run.notes.append(f"brand {wanted!r} is not on Vinted's list: listed without a brand")
+        run.left_out["brand"] = wanted
     no_brand = content.locator(sel.NO_BRAND).first
     await run.wait(no_brand, sel.NO_BRAND)
     await no_brand.click()
     if await content.is_visible():
         await close_picker(run, sel.BRAND_PICKER)
+
+
+_PREFIX = 4
+_APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u00b4`]")
+
+
+async def _search_brand(
+    run: Run, content: Locator, search: Locator, query: str, wanted: str, *, patient: bool = True
+) -> str | None:
+    """Type a query in the brand search; click and return the cell naming our brand, if any."""
+    try:
+        async with run.page.expect_response(
+            lambda r: _answers_brand_search(r, query), timeout=run.config.timeout_ms
+        ):
+            await run.type_text(search, query)
+    except PlaywrightTimeout:
+        run.notes.append("the brand search sent no request: read what the panel shows")
+    run.watch.check()
+    loader = run.page.locator(sel.picker_loader(sel.BRAND_PICKER)).first
+    await run.wait(loader, sel.picker_loader(sel.BRAND_PICKER), state="hidden")
+    cells = content.locator(sel.BRAND_CELLS)
+    custom = content.locator(sel.CUSTOM_BRAND).first
+    no_brand = content.locator(sel.NO_BRAND).first
+    await run.wait(cells.first.or_(custom).or_(no_brand).first, sel.BRAND_CELLS)
+    labels: list[str] = await cells.evaluate_all(
+        "(els, attr) => els.map(e => e.getAttribute(attr) || '')", sel.BRAND_CELL_LABEL
+    )
+    index = next((i for i, label in enumerate(labels) if _same_brand(label, wanted)), None)
+    if index is None and labels and patient:
+        # The answer came but the list may not show it yet: give it a moment to.
+        try:
+            await run.page.wait_for_function(
+                _CELL_NAMES_BRAND,
+                arg=[sel.BRAND_CELLS, sel.BRAND_CELL_LABEL, _brand_key(wanted)],
+                timeout=_LATE_CELLS_MS,
+            )
+        except PlaywrightTimeout:
+            return None
+        labels = await cells.evaluate_all(
+            "(els, attr) => els.map(e => e.getAttribute(attr) || '')", sel.BRAND_CELL_LABEL
+        )
+        index = next((i for i, label in enumerate(labels) if _same_brand(label, wanted)), None)
+    if index is None:
+        return None
+    await cells.nth(index).click()
+    return labels[index]
+
+
+_LATE_CELLS_MS = 500
+# The same folding as _brand_key, in the page: no case, accents, spaces or punctuation.
+_CELL_NAMES_BRAND = r"""([cells, attr, key]) => [...document.querySelectorAll(cells)].some(e =>
+    (e.getAttribute(attr) || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+        .toLowerCase().replace(/ß/g, "ss").replace(/[^\p{L}\p{N}]/gu, "") === key)"""
 
 
 def _answers_brand_search(response: Response, brand: str) -> bool:
@@ -206,7 +254,7 @@ async def _offered(content: Locator, rows: str, prefix: str) -> list[tuple[int, 
 
 
 async def choose_colours(run: Run, colours: list[str]) -> None:
-    """Tick up to two colours: by the id we know when the list has it, else by its label."""
+    """Tick up to two colours: by the label the list shows, else by an id the document fixes."""
     run.step = "colours"
     if not colours:
         return
@@ -217,15 +265,18 @@ async def choose_colours(run: Run, colours: list[str]) -> None:
     unknown: list[str] = []
     for name in colours:
         known = colour_id(name)
-        pick = known if known in ids else None
-        if pick is None and known is not None:
+        pick = None
+        if known is not None:
             pick = next((i for i, label in offered if colour_id(label) == known), None)
+            if pick is None and known in DOCUMENTED_IDS and known in ids:
+                pick = known
         if pick is None:
             unknown.append(name)
         elif pick not in chosen and len(chosen) < sel.MAX_COLOURS:
             chosen.append(pick)
     if unknown:
         run.notes.append(f"colours not on Vinted's list: {', '.join(unknown)}")
+        run.left_out["colours"] = ", ".join(unknown)
     for colour in chosen:
         row = content.locator(sel.colour_row(colour)).first
         box = content.locator(sel.colour_checkbox(colour)).first
@@ -257,6 +308,7 @@ async def choose_material(run: Run, material: str | None) -> None:
                 break
     if not chosen:
         run.notes.append(f"material {material!r} is not on Vinted's list: left empty")
+        run.left_out["material"] = material or ""
     for material_id in chosen:
         box = content.locator(sel.material_checkbox(material_id)).first
         if not await box.is_checked():

@@ -139,6 +139,7 @@ class VintedPublisher:
             step=outcome.step,
             screenshot=outcome.screenshot,
             notes=run.notes,
+            left_out=dict(run.left_out),
             maybe_created=run.maybe_created and not outcome.success,
             typing_seconds=run.typing_seconds,
         )

@@ -35,6 +35,7 @@ class Switches:
     site: str = "fr"  # which country site (sites/): its catalog, words, price format, brand ids
     lowercase_brands: bool = False  # brand search and cells spell brands "levi's", "nike"
     photos_rate_limited: bool = False  # POST /api/v2/photos answers 429 with Retry-After
+    no_custom_brand: bool = False  # the brand search never offers custom-select-brand
 
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -57,4 +58,5 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "site_uk": {"site": "uk"},
     "lowercase_brands": {"lowercase_brands": True},
     "photos_rate_limited": {"photos_rate_limited": True},
+    "no_custom_brand": {"no_custom_brand": True},
 }

@@ -131,6 +131,7 @@ class UploadPage(Sessions):
                 "lenient": site.lenient_decimal,
                 "trusted_keys": switches.strict_price,
             },
+            "CUSTOM_BRANDS": not switches.no_custom_brand,
             "MAX_COLORS": MAX_COLORS,
             "MAX_MATERIALS": MAX_MATERIALS,
             "TEXTS": dict(site.words.texts),

@@ -118,7 +118,7 @@ async function loadBrands(list, keyword) {
     }, b.title, count));
   }
   const typed = keyword.trim();
-  if (typed && !brands.some((b) => fold(b.title) === fold(typed))) {
+  if (CFG.CUSTOM_BRANDS && typed && !brands.some((b) => fold(b.title) === fold(typed))) {
     list.append(cell({
       "data-testid": "custom-select-brand", onclick: () => chooseBrand(null, typed),
     }, text("custom_brand", { brand: typed })));

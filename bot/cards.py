@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.texts import LANGUAGES, t
 from core.catalog import Category, get_category
@@ -37,12 +38,27 @@ def encode(kind: str, target: int, action: str, arg: str = "") -> str:
     return data
 
 
+_ID = re.compile(r"#?(-?[0-9]{1,15})")  # ASCII digits only ("²".isdigit() is True)
+
+
+def as_id(text: str) -> int | None:
+    """Return the id a seller or a button wrote ("12", "#12"), or None for anything else."""
+    match = _ID.fullmatch(text.strip())
+    return int(match[1]) if match else None
+
+
+def is_text_message(message: object) -> bool:
+    """True when a button sits on a text message (a list, the settings), not on a card."""
+    return isinstance(message, Message) and message.text is not None
+
+
 def decode(data: str) -> Callback | None:
-    """Parse callback data; None for anything that is not ours (e.g. an old format)."""
+    """Parse callback data; None for anything that is not ours (an old format, forged data)."""
     parts = data.split(":", 3)
-    if len(parts) < 3 or not parts[1].lstrip("-").isdigit():
+    target = as_id(parts[1]) if len(parts) >= 3 and not parts[1].startswith("#") else None
+    if target is None:
         return None
-    return Callback(parts[0], int(parts[1]), parts[2], parts[3] if len(parts) == 4 else "")
+    return Callback(parts[0], target, parts[2], parts[3] if len(parts) == 4 else "")
 
 
 def draft_button(

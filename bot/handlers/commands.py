@@ -52,7 +52,10 @@ async def on_page(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     callback = cards.decode(query.data)
-    page = callback.target if callback else 0
+    if callback is None or not cards.is_text_message(query.message):
+        await query.answer(t(context.lang, "old_button"))  # forged, or not on a /drafts list
+        return
+    page = callback.target
     text, markup = await _drafts_page(context.state, context.seller.user_id, context.lang, page)
     await query.edit_message_text(text, reply_markup=markup)
     await query.answer()
@@ -198,10 +201,10 @@ async def regenerate(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     args = context.args or []
-    if not args or not args[0].lstrip("#").isdigit():
+    draft_id = cards.as_id(args[0]) if args else None
+    if draft_id is None:
         await _reply(update, t(lang, "usage_regen"))
         return
-    draft_id = int(args[0].lstrip("#"))
     hint = " ".join(args[1:]).strip() or None
     await _reply(update, t(lang, "regenerating"))
     draft = await state.services.editor.regenerate(user_id, draft_id, hint)

@@ -121,7 +121,7 @@ async def _walk_categories(
 ) -> None:
     assert draft.id is not None
     catalogs = state.services.catalogs
-    node_id = int(arg) if arg.isdigit() else 0
+    node_id = cards.as_id(arg) or 0
     path, _ = await catalogs.children(node_id or None)
     if path and not path[-1].children:  # a leaf: the seller's choice
         try:
@@ -262,7 +262,11 @@ async def _set_cover(
     state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
 ) -> None:
     assert draft.id is not None
-    updated = await state.services.editor.set_cover(draft.user_id, draft.id, int(arg))
+    photo_id = cards.as_id(arg)
+    if photo_id is None:
+        await query.answer(t(lang, "old_button"))
+        return
+    updated = await state.services.editor.set_cover(draft.user_id, draft.id, photo_id)
     await state.sender.refresh_card(updated, lang, new_cover=True)
     await query.answer(t(lang, "cover_set"))
 

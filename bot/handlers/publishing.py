@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 
+from bot import cards
 from bot.context import BotContext
 from bot.handlers.session import outcome_text
 from bot.texts import t
@@ -44,10 +45,10 @@ async def dry_run(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+    draft_id = cards.as_id(args[0]) if len(args) == 1 else None
+    if draft_id is None:
         await message.reply_text(t(lang, "usage_dryrun"))
         return
-    draft_id = int(args[0].lstrip("#"))
     progress = await message.reply_text(t(lang, "dryrun_running", id=draft_id))
     try:
         result = await state.services.accounts.dry_run(user_id, draft_id)
@@ -84,10 +85,10 @@ async def publish_at(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     args = context.args or []
-    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+    draft_id = cards.as_id(args[0]) if len(args) >= 2 else None
+    if draft_id is None:
         await message.reply_text(t(lang, "usage_at"))
         return
-    draft_id = int(args[0].lstrip("#"))
     draft = await state.services.drafts.get(user_id, draft_id)
     if draft is None:
         await message.reply_text(t(lang, "draft_gone"))

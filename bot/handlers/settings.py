@@ -65,6 +65,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None
     seller = context.seller
     callback = cards.decode(query.data)
+    if not cards.is_text_message(query.message):
+        await query.answer(t(context.lang, "old_button"))  # forged: not on the settings
+        return
     sellers = state.services.sellers
     try:
         if callback is not None and callback.action == "ll":

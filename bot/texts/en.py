@@ -5,6 +5,10 @@ TEXTS: dict[str, str] = {
     "refused": "Sorry, this bot is private. Ask its owner to add your Telegram id ({user_id}).",
     "paired": "You are now the owner of this bot. Send me photos of clothes to start.",
     "pairing_wrong": "That pairing code is not right. Look for it in the bot's log.",
+    "pairing_too_many": (
+        "Too many wrong codes: pairing is off. Restart the bot for a new code in its log."
+    ),
+    "pairing_taken": "This bot already has its owner: it is private.",
     # --- start / help -------------------------------------------------------------------------
     "welcome": (
         "<b>Hello {name}!</b> I turn photos of your clothes into Vinted listings.\n\n"

@@ -7,6 +7,11 @@ TEXTS: dict[str, str] = {
     "Telegram ({user_id}).",
     "paired": "Vous êtes maintenant le propriétaire de ce bot. Envoyez-moi des photos de "
     "vêtements pour commencer.",
+    "pairing_too_many": (
+        "Trop de codes erronés : l'appairage est désactivé. Redémarrez le bot pour obtenir un"
+        " nouveau code dans son journal."
+    ),
+    "pairing_taken": "Ce bot a déjà son propriétaire : il est privé.",
     "pairing_wrong": "Ce code d'appairage n'est pas le bon. Vous le trouverez dans le journal du "
     "bot.",
     # --- start / help -------------------------------------------------------------------------

@@ -96,9 +96,7 @@ def left_out_line(draft: Draft, lang: str) -> str:
     if not left_out:
         return ""
     fields = ", ".join(
-        f"{t(lang, f'field_{name}').lower()} « {escape(value)} »"
-        if lang == "fr"
-        else f"{t(lang, f'field_{name}').lower()} “{escape(value)}”"
+        t(lang, "left_out_field", field=t(lang, f"field_{name}").lower(), value=escape(value))
         for name, value in left_out.items()
     )
     return t(lang, "left_out_line", fields=fields)

@@ -134,26 +134,36 @@ async def vinted() -> AsyncIterator[FakeVinted]:
         yield fake
 
 
+def publisher_for(vinted: FakeVinted, screenshots_dir: Path) -> VintedPublisher:
+    """Return a publisher on the replica, quick to type and to give up (for the tests)."""
+    return VintedPublisher(
+        vinted.base_url,
+        executable_path=Settings(_env_file=None).chromium_executable(),  # type: ignore[call-arg]
+        screenshots_dir=screenshots_dir,
+        timeout_ms=8_000,
+        slow_typing_ms=(0, 2),
+        session_refresh_timeout_ms=1_500,
+    )
+
+
+def join(vinted: FakeVinted) -> Seller:
+    """Make a new member of the replica and return them with their cookies."""
+    user_id = next(_user_ids)
+    login = f"seller{user_id}"
+    return Seller(user_id, login, vinted.add_account(user_id=user_id, login=login))
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def publisher(
     vinted: FakeVinted, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[VintedPublisher]:
-    async with VintedPublisher(
-        vinted.base_url,
-        executable_path=Settings(_env_file=None).chromium_executable(),  # type: ignore[call-arg]
-        screenshots_dir=tmp_path_factory.mktemp("screenshots"),
-        timeout_ms=8_000,
-        slow_typing_ms=(0, 2),
-        session_refresh_timeout_ms=1_500,
-    ) as started:
+    async with publisher_for(vinted, tmp_path_factory.mktemp("screenshots")) as started:
         yield started
 
 
 @pytest.fixture
 def seller(vinted: FakeVinted) -> Iterator[Seller]:
-    user_id = next(_user_ids)
-    login = f"seller{user_id}"
-    yield Seller(user_id, login, vinted.add_account(user_id=user_id, login=login))
+    yield join(vinted)
     vinted.set_switches(**dataclasses.asdict(CALM))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import itertools
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,13 +22,11 @@ from core.config import Settings
 from core.marketplace import CatalogNode, Published, RateLimited, SavedAsDraft
 from core.models import Condition
 from core.vinted.publisher import ListingToPublish, VintedPublisher
-from tests.fakes.vinted import CreatedItem, FakeVinted, Switches
-from tests.test_publisher import JEANS_PHOTOS, Seller
+from tests.fakes.vinted import CreatedItem, FakeVinted
+from tests.test_publisher import CALM, JEANS_PHOTOS, Seller, join, publisher_for
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-CALM = Switches(picker_delay=0.05)
-_user_ids = itertools.count(6_000_001)
 
 # Our category, the leaf each site should get, and how the site labels white and cotton.
 EXPECTED: dict[str, dict[str, Any]] = {
@@ -70,30 +67,17 @@ async def vinted() -> AsyncIterator[FakeVinted]:
         yield fake
 
 
-def chromium() -> str | None:
-    return Settings(_env_file=None).chromium_executable()  # type: ignore[call-arg]
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def publisher(
     vinted: FakeVinted, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[VintedPublisher]:
-    async with VintedPublisher(
-        vinted.base_url,
-        executable_path=chromium(),
-        screenshots_dir=tmp_path_factory.mktemp("screenshots"),
-        timeout_ms=8_000,
-        slow_typing_ms=(0, 2),
-        session_refresh_timeout_ms=1_500,
-    ) as started:
+    async with publisher_for(vinted, tmp_path_factory.mktemp("screenshots")) as started:
         yield started
 
 
 @pytest.fixture
 def seller(vinted: FakeVinted) -> Iterator[Seller]:
-    user_id = next(_user_ids)
-    login = f"seller{user_id}"
-    yield Seller(user_id, login, vinted.add_account(user_id=user_id, login=login))
+    yield join(vinted)
     vinted.set_switches(**dataclasses.asdict(CALM))
 
 
@@ -270,7 +254,7 @@ async def test_photo_uploads_answering_429_are_a_rate_limit_at_once(
     vinted.set_switches(retry_after=120)
     patient = VintedPublisher(
         vinted.base_url,
-        executable_path=chromium(),
+        executable_path=Settings(_env_file=None).chromium_executable(),  # type: ignore[call-arg]
         screenshots_dir=tmp_path,
         timeout_ms=600_000,  # a publisher that waited for a tile would outlive the bound below
         slow_typing_ms=(0, 2),

@@ -98,6 +98,7 @@ TEXTS: dict[str, str] = {
     "card_queued": "Queued for publishing",
     "card_publishing": "Publishing on Vinted...",
     "card_published": "Published on Vinted: {url}",
+    "left_out_field": "{field} “{value}”",
     "left_out_line": (
         "Left empty on Vinted, as its list does not offer it: {fields}. Complete the listing"
         " on Vinted if needed."

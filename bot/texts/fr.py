@@ -108,6 +108,7 @@ TEXTS: dict[str, str] = {
     "card_queued": "Dans la file de publication",
     "card_publishing": "Publication sur Vinted...",
     "card_published": "Publié sur Vinted : {url}",
+    "left_out_field": "{field} « {value} »",
     "left_out_line": (
         "Laissé vide sur Vinted, absent de sa liste : {fields}. Complétez l'annonce sur Vinted"
         " si besoin."

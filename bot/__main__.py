@@ -3,52 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 from telegram import Update
 
 from bot.app import build_application
+from core import logs
 from core.config import ConfigError, Settings, load_settings
 from core.services import build_services
 
 
-class _Redact(logging.Filter):
-    """Blank out secrets should any library ever log them."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(s in message for s in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
-        return True
-
-
 def setup_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(
-        _Redact(
-            [
-                s.get_secret_value()
-                for s in (
-                    settings.telegram_bot_token,
-                    settings.openai_api_key,
-                    settings.secret_key,
-                )
-                if s is not None
-            ]
-        )
+    logs.setup(
+        settings.log_level,
+        libraries_debug=settings.log_library_debug,
+        secrets=[
+            s.get_secret_value()
+            for s in (settings.telegram_bot_token, settings.openai_api_key, settings.secret_key)
+            if s is not None
+        ],
     )
-    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
-    # Their INFO lines carry request URLs, and the Bot API puts the token in the URL.
-    for noisy in ("httpx", "httpcore", "apscheduler", "openai", "aiosqlite"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def main() -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core import logs
 from core.config import ConfigError, load_settings
 from core.db import Database
 from core.images import ImageRejected
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--quiet", action="store_true", help="no progress on stderr")
     sub.add_parser("purge", help="remove drafts never approved after 30 days, logs after 90")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.setup("WARNING")
     try:
         runner = analyze if args.command == "analyze" else purge
         return asyncio.run(runner(args))

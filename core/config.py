@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     allowed_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     listing_language: Language = "fr"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_library_debug: bool = False
 
     # Images
     vision_long_side: int = Field(1024, ge=256, le=2048)

@@ -182,3 +182,31 @@ async def test_killed_right_after_vinted_created_the_item_is_not_published_twice
     assert len(product.vinted.items) == 1
     draft, _ = await stored_draft(product.data_dir)
     assert draft.status is DraftStatus.PUBLISHED
+
+
+async def test_at_debug_with_the_libraries_talking_no_secret_reaches_the_log(
+    product: Product,
+) -> None:
+    product.env.update(
+        LOG_LEVEL="DEBUG",
+        LOG_LIBRARY_DEBUG="true",  # the worst case: python-telegram-bot prints whole updates
+        OPENAI_API_KEY="sk-e2e-debug-0123456789abcdef",
+        SECRET_KEY="an-operator-chosen-key-0123456789-abcdefghij",
+    )
+    await product.start()
+    card = await connect_and_send_album(product)
+    product.tg.user_presses(SELLER, card, "Valider")
+    await product.tg.wait_for_message(SELLER, "/items/", since=card, timeout=120)
+    log = await product.stop()
+
+    assert "DEBUG telegram" in log  # the updates, the pasted cookie message among them
+    jar = product.vinted.account_cookies(VINTED_ID)
+    pasted = dict(pair.split("=", 1) for pair in product.cookie_header.split("; "))
+    secrets = {
+        product.env["TELEGRAM_BOT_TOKEN"],
+        product.env["OPENAI_API_KEY"],
+        product.env["SECRET_KEY"],
+        *(v for v in [*jar.values(), *pasted.values()] if len(v) >= 12),
+    }
+    leaked = sorted(s[:8] + "..." for s in secrets if s in log)
+    assert not leaked, f"secrets in the log: {leaked}"

@@ -70,6 +70,19 @@ async def test_connect_with_a_cookie_header_names_the_vinted_account(shop: Shop)
     await shop.tg.wait_for_message(SELLER, "Dernière vérification")
 
 
+async def test_connect_asks_the_seller_to_delete_the_cookies_when_telegram_would_not(
+    shop: Shop,
+) -> None:
+    # A message older than 48 hours, or a chat where the bot may not delete: Telegram refuses.
+    shop.tg.fail_next("deleteMessage", description="Bad Request: message can't be deleted")
+    pasted = shop.tg.user_sends_text(SELLER, f"/connect {shop.cookie_header}")
+    done = await shop.tg.wait_for_message(SELLER, "camille_vend", timeout=60)
+    assert not shop.tg.message(SELLER, pasted["message_id"]).deleted  # type: ignore[union-attr]
+    said = [m.content for m in shop.tg.messages(SELLER) if m.from_bot]
+    assert not any("J'ai supprimé" in text for text in said)
+    assert "supprimez-le vous-même" in done.content
+
+
 async def test_connect_with_garbage_says_which_formats_are_expected(shop: Shop) -> None:
     shop.tg.user_sends_text(SELLER, "/connect bonjour je suis un chat")
     answer = await shop.tg.wait_for_message(SELLER, "JSON", timeout=30)

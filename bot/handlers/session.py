@@ -46,26 +46,36 @@ async def take_cookies(
     state: BotState, message: Message, user_id: int, lang: str, pasted: str
 ) -> None:
     """Delete the message holding the cookies, check them with Vinted and store them."""
-    with contextlib.suppress(TelegramError):  # the cookies must not stay in the chat
-        await message.delete()
+    deleted = await _delete(message)  # the cookies must not stay in the chat
+    # Said only when Telegram confirmed it; otherwise the seller is asked, in every answer.
+    note = t(lang, "connect_deleted_note" if deleted else "connect_delete_yourself")
     chat_id = message.chat_id
     sellers = state.services.sellers
     await sellers.stop_waiting(user_id, AwaitKind.COOKIES)
-    progress = await state.sender.text(
-        chat_id, t(lang, "connect_checking") + "\n" + t(lang, "connect_deleted_note")
-    )
+    progress = await state.sender.text(chat_id, t(lang, "connect_checking") + "\n" + note)
     try:
         result = await state.services.accounts.connect(user_id, pasted)
     except CookieFormatError as exc:
         await sellers.await_answer(user_id, AwaitKind.COOKIES)
         key = f"cookies_{exc.reason}"
-        await progress.edit_text(t(lang, key, site=html.escape(state.settings.vinted_base_url)))
-        return
-    if isinstance(result, Connected):
-        await state.queue.resume(user_id)
-        await progress.edit_text(t(lang, "connect_ok", username=html.escape(result.username)))
-        return
-    await progress.edit_text(outcome_text(result.kind, lang, getattr(result, "step", "")))
+        answer = t(lang, key, site=html.escape(state.settings.vinted_base_url))
+    else:
+        if isinstance(result, Connected):
+            await state.queue.resume(user_id)
+            answer = t(lang, "connect_ok", username=html.escape(result.username))
+        else:
+            answer = outcome_text(result.kind, lang, getattr(result, "step", ""))
+    if not deleted:
+        answer += "\n\n" + note
+    await progress.edit_text(answer)
+
+
+async def _delete(message: Message) -> bool:
+    try:
+        return bool(await message.delete())
+    except TelegramError as exc:
+        log.info("could not delete the cookie message: %s", type(exc).__name__)
+        return False
 
 
 def outcome_text(kind: str, lang: str, step: str = "") -> str:

@@ -279,6 +279,10 @@ TEXTS: dict[str, str] = {
         "Connected to Vinted as <b>{username}</b>. Approved drafts will be published on "
         "this account."
     ),
+    "connect_delete_yourself": (
+        "⚠️ I could not delete your message with the cookies: please delete it yourself"
+        " (long press, Delete), they give access to your Vinted account."
+    ),
     "connect_deleted_note": "(I deleted your message with the cookies.)",
     "cookies_empty": "That message is empty. Paste your Vinted cookies, or /cancel.",
     "cookies_unrecognised": (

@@ -297,6 +297,10 @@ TEXTS: dict[str, str] = {
         "Connecté à Vinted en tant que <b>{username}</b>. Les brouillons validés seront "
         "publiés sur ce compte."
     ),
+    "connect_delete_yourself": (
+        "⚠️ Je n'ai pas pu supprimer votre message contenant les cookies : supprimez-le"
+        " vous-même (appui long, Supprimer), il donne accès à votre compte Vinted."
+    ),
     "connect_deleted_note": "(J'ai supprimé votre message contenant les cookies.)",
     "cookies_empty": "Ce message est vide. Collez vos cookies Vinted, ou /cancel.",
     "cookies_unrecognised": (

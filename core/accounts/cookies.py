@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from core import logs
+
 log = logging.getLogger(__name__)
 
 CookieProblem = Literal["empty", "unrecognised", "bad_json", "wrong_site", "no_login_cookie"]
@@ -99,6 +101,7 @@ def parse_cookies(text: str, base_url: str, login_cookies: Sequence[str]) -> lis
         raise CookieFormatError("unrecognised", detail="it looks like a web page")
     else:
         cookies = _from_header(stripped, base_url, host)
+    logs.remember(c["value"] for c in cookies)
     if not any(c["name"] in login_cookies and c["value"] for c in cookies):
         raise CookieFormatError("no_login_cookie", detail=" or ".join(login_cookies))
     return cookies

@@ -25,6 +25,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from core import logs
 from core.accounts.cookies import Cookie
 from core.config import Settings
 
@@ -63,7 +64,9 @@ class Vault:
 
     def seal(self, cookies: Iterable[Mapping[str, Any]]) -> bytes:
         """Encrypt the cookies into a blob for the database."""
-        payload = json.dumps([dict(c) for c in cookies], separators=(",", ":")).encode()
+        listed = [dict(c) for c in cookies]
+        logs.remember(str(c.get("value") or "") for c in listed)
+        payload = json.dumps(listed, separators=(",", ":")).encode()
         salt = os.urandom(SALT_BYTES)
         token = self._fernet(salt).encrypt(payload)
         return bytes([BLOB_VERSION]) + salt + base64.urlsafe_b64decode(token)
@@ -88,6 +91,7 @@ class Vault:
             isinstance(c, dict) and isinstance(c.get("name"), str) for c in data
         ):
             raise SessionUnreadable("bad_payload")
+        logs.remember(str(c.get("value") or "") for c in data)
         return [Cookie(c) for c in data]
 
     def _fernet(self, salt: bytes) -> Fernet:

@@ -23,6 +23,15 @@ _WHERE_TO_GET = {
 }
 
 
+MIN_KEY_CHARS = 32
+_MIN_DISTINCT = 12  # "aaaa..." or "12341234..." are long but not random
+
+
+def strong_key(key: str) -> bool:
+    """Tell whether a key is long and varied enough to be a random one."""
+    return len(key) >= MIN_KEY_CHARS and len(set(key)) >= _MIN_DISTINCT
+
+
 class ConfigError(Exception):
     """A setting is missing or invalid; the message names the variable."""
 
@@ -77,6 +86,7 @@ class Settings(BaseSettings):
     publish_hours: str = ""
     publish_mode: Literal["publish", "draft"] = "publish"
     publish_concurrency: int = Field(2, ge=1, le=16)
+    publish_settle_seconds: float = Field(120.0, ge=0, le=3600)
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
@@ -95,6 +105,18 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # The key is used as a key (HKDF), not stretched like a password: it must be random.
+        if value is not None and not strong_key(value.get_secret_value()):
+            raise ValueError(
+                f"must be at least {MIN_KEY_CHARS} random characters (make one with: python3 -c"
+                " 'import secrets; print(secrets.token_urlsafe(48))'), or leave it empty and the"
+                " bot creates one in DATA_DIR/secret.key"
+            )
+        return value
 
     @field_validator("publish_hours")
     @classmethod
@@ -133,7 +155,13 @@ class Settings(BaseSettings):
             return self.secret_key.get_secret_value().encode()
         path = self.data_dir / "secret.key"
         if path.exists():
-            return path.read_bytes().strip()
+            key_text = path.read_bytes().strip()
+            if not strong_key(key_text.decode(errors="replace")):
+                raise ConfigError(
+                    f"{path} holds no usable key (too short); restore it from where you keep it,"
+                    " or move it away to start with a new key and /connect again"
+                )
+            return key_text
         self.data_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48).encode()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

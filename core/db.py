@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from typing import Any
 import aiosqlite
 
 from core.migrations import MIGRATIONS, migrate, user_version
+from core.private import FILE_MODE, make_private, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,11 @@ class Database:
     ) -> Database:
         """Open (or create) the database file and bring its schema up to date."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        # SQLite gives its -wal and -shm files the database file's mode: create it 0600 first.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+        for companion in ("", "-wal", "-shm"):
+            make_private(path.with_name(path.name + companion))
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row

@@ -7,6 +7,7 @@ here, next to VintedMarketplace, and handed to the queue and the accounts in its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from openai import AsyncOpenAI
 
@@ -31,6 +32,7 @@ from core.intake.repository import BatchRepository
 from core.intake.service import IntakeService
 from core.marketplace import Marketplace
 from core.pricing import load_price_rules
+from core.private import lock_down
 from core.publishing.attempts import AttemptRepository
 from core.publishing.pacing import PublishingConfig
 from core.publishing.ports import NotifierPort
@@ -127,6 +129,7 @@ def publishing_config(settings: Settings) -> PublishingConfig:
         hours=settings.publish_hours,
         mode=settings.publish_mode,
         concurrency=settings.publish_concurrency,
+        settle=timedelta(seconds=settings.publish_settle_seconds),
     )
 
 
@@ -147,7 +150,7 @@ async def build_services(
 ) -> Services:
     """Open the database and build every service from the settings (Vinted by default)."""
     client = make_openai_client(settings)  # first, so a missing key stops us before any I/O
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock_down(settings.data_dir)
     db = await Database.open(settings.db_path, clock=clock)
     if marketplace is None:
         marketplace = VintedMarketplace(

@@ -57,6 +57,7 @@ class StandInVinted:
         self.most_at_once = 0
         self._next_item = 5000
         self.catalog_reads = 0
+        self.late: set[int] = set()  # created, not shown by the wardrobe's first look-up
 
     async def publish(
         self,
@@ -94,7 +95,7 @@ class StandInVinted:
         assert account_id is not None, "connect stores the member id"
         member = int(account_id)
         self.lookups.append((member, query.title))
-        return next(
+        found = next(
             (
                 i
                 for i, t in self.wardrobe.get(member, [])
@@ -102,6 +103,10 @@ class StandInVinted:
             ),
             None,
         )
+        if found in self.late:
+            self.late.discard(found)  # shown from the next look-up on
+            return None
+        return found
 
     # The rest of the marketplace port, as Vinted's adapter has it.
     name = "vinted"
@@ -160,7 +165,7 @@ def answer(outcome: Outcome) -> Step:
     return step
 
 
-def crash(*, creates: bool, reports_id: bool) -> Step:
+def crash(*, creates: bool, reports_id: bool, shows_late: bool = False) -> Step:
     """A run where the browser dies, after or before Vinted created the listing."""
 
     async def step(
@@ -168,6 +173,8 @@ def crash(*, creates: bool, reports_id: bool) -> Step:
     ) -> PublishResult:
         if creates:
             item_id = vinted.create(cookies, listing)
+            if shows_late:
+                vinted.late.add(item_id)
             if reports_id and on is not None:
                 await on(item_id)
         raise RuntimeError("Target page, context or browser has been closed")

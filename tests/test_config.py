@@ -81,10 +81,27 @@ def test_secret_key_is_created_once_with_private_mode(tmp_path: Path) -> None:
 
 
 def test_given_secret_key_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("SECRET_KEY", "correct horse battery staple")
+    monkeypatch.setenv("SECRET_KEY", "correct horse battery staple, and a long tail 2026")
     settings = load_settings(data_dir=tmp_path)
-    assert settings.secret_key_bytes() == b"correct horse battery staple"
+    assert settings.secret_key_bytes() == b"correct horse battery staple, and a long tail 2026"
     assert not (tmp_path / "secret.key").exists()
+
+
+@pytest.mark.parametrize(
+    "weak", ["abc", "correct horse battery staple", "a" * 64, "0123456789" * 4, "ab12" * 20]
+)
+def test_a_weak_secret_key_is_refused_with_how_to_make_one(
+    monkeypatch: pytest.MonkeyPatch, weak: str
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", weak)
+    with pytest.raises(ConfigError, match="SECRET_KEY.*32 random characters.*token_urlsafe"):
+        load_settings()
+
+
+def test_a_truncated_key_file_is_refused_not_used(tmp_path: Path) -> None:
+    (tmp_path / "secret.key").write_bytes(b"abc\n")
+    with pytest.raises(ConfigError, match="secret.key holds no usable key"):
+        load_settings(data_dir=tmp_path).secret_key_bytes()
 
 
 def test_trailing_slash_and_empty_optional_values(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -82,6 +82,7 @@ async def product(tmp_path: Path) -> AsyncIterator[Product]:
             "PUBLISH_TICK_SECONDS": "1",
             "PUBLISH_MIN_INTERVAL_SECONDS": "0",
             "PUBLISH_JITTER": "0",
+            "PUBLISH_SETTLE_SECONDS": "2",
             "LOG_LEVEL": "INFO",
         }
         header = "; ".join(f"{k}={v}" for k, v in cookies.items())

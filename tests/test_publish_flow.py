@@ -226,3 +226,31 @@ async def test_cookie_export_sent_as_a_json_file_connects(shop: Shop) -> None:
     assert shop.tg.downloads  # the file was read
     message = shop.tg.message(SELLER, sent["message_id"])
     assert message is None or message.deleted
+
+
+async def test_a_header_pasted_later_keeps_the_http_only_flags_the_site_set(shop: Shop) -> None:
+    import json
+
+    pairs = [c.split("=", 1) for c in shop.cookie_header[len("Cookie: ") :].split("; ")]
+    export = [
+        {
+            "name": k,
+            "value": v,
+            "domain": "127.0.0.1",
+            "path": "/",
+            "secure": False,
+            "httpOnly": k in ("access_token_web", "refresh_token_web"),
+            "sameSite": "lax",
+        }
+        for k, v in pairs
+    ]
+    shop.tg.user_sends_text(SELLER, "/connect " + json.dumps(export))
+    first = await shop.tg.wait_for_message(SELLER, "camille_vend", timeout=60)
+    # A Cookie header carries no flags: what the site set before must not be lost.
+    shop.tg.user_sends_text(SELLER, f"/connect {shop.cookie_header}")
+    await shop.tg.wait_for_message(SELLER, "camille_vend", since=first, timeout=60)
+
+    stored = await shop.services.sessions.load(SELLER.id)  # type: ignore[attr-defined]
+    flags = {c["name"]: c["httpOnly"] for c in stored}
+    assert flags["access_token_web"] is flags["refresh_token_web"] is True
+    assert flags["anon_id"] is False  # page scripts read it for the x-anon-id header

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import stat
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,6 +241,7 @@ async def test_dry_run_fills_the_form_returns_a_screenshot_and_creates_nothing(
 
     assert isinstance(result.outcome, DryRunDone)
     assert is_png(result.outcome.screenshot) and result.screenshot == result.outcome.screenshot
+    assert stat.S_IMODE(result.outcome.screenshot.stat().st_mode) == 0o600  # the seller's page
     assert len(requests_of(vinted, seller, "/api/v2/photos", "POST")) == len(JEANS_PHOTOS)
     assert items_of(vinted, seller) == []
     assert [d for d in vinted.drafts if d.user_id == seller.user_id] == []

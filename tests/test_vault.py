@@ -350,14 +350,16 @@ def test_sealed_cookies_open_to_the_same_cookies() -> None:
         assert b64(value.encode()).encode() not in blob
 
 
-def test_the_key_survives_a_restart_and_any_secret_length_works(tmp_path: Path) -> None:
+def test_the_key_survives_a_restart_and_a_given_key_works(tmp_path: Path) -> None:
     cookies = parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN)
     # secret_key=None: no SECRET_KEY, so the bot creates DATA_DIR/secret.key on first use.
     first = Vault.from_settings(load_settings(data_dir=tmp_path, secret_key=None))
     blob = first.seal(cookies)
 
     restarted = Vault.from_settings(load_settings(data_dir=tmp_path, secret_key=None))
-    short = Vault.from_settings(load_settings(data_dir=tmp_path, secret_key="x"))
+    short = Vault.from_settings(
+        load_settings(data_dir=tmp_path, secret_key="Qm7v-x2Lp9Rt4Wz8Kc3Nb6Hd1Fg5Js0Ya")
+    )
 
     assert restarted.open(blob) == cookies
     assert short.open(short.seal(cookies)) == cookies

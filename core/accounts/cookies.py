@@ -287,6 +287,26 @@ def _key(cookie: Mapping[str, Any]) -> tuple[str, str, str]:
     )
 
 
+def keep_http_only(
+    pasted: Iterable[Mapping[str, Any]], known: Iterable[Mapping[str, Any]]
+) -> list[Cookie]:
+    """Give pasted cookies the httpOnly flag the site set on the same cookies before.
+
+    A Cookie header carries no flags, so its cookies arrive readable by page scripts; the
+    stored session (from a JSON export, or from what the site's own Set-Cookie headers left in
+    the browser) knows which ones the site keeps away from scripts.
+    """
+    http_only = {_key(c) for c in known if c.get("httpOnly") is True}
+    names = {key[0] for key in http_only}
+    kept = []
+    for cookie in pasted:
+        copy = Cookie(cookie)
+        if _key(copy) in http_only or (copy["name"] in names and not copy.get("httpOnly")):
+            copy["httpOnly"] = True
+        kept.append(copy)
+    return kept
+
+
 def merge_rotated(
     old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]
 ) -> list[Cookie]:

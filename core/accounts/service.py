@@ -6,8 +6,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.accounts.cookies import parse_cookies
+from core.accounts.cookies import keep_http_only, parse_cookies
 from core.accounts.sessions import SessionVault
+from core.accounts.vault import SessionUnreadable
 from core.catalogs.service import CatalogService
 from core.drafts.repository import DraftRepository
 from core.intake.repository import BatchRepository
@@ -63,6 +64,11 @@ class AccountService:
         is stored then.
         """
         cookies = parse_cookies(pasted, self.base_url, self.marketplace.login_cookies)
+        try:
+            known = await self.sessions.load(user_id) or []
+        except SessionUnreadable:
+            known = []
+        cookies = keep_http_only(cookies, known)
         found = await self.marketplace.check_session(list(map(dict, cookies)))
         if not isinstance(found, SessionInfo):
             log.info("user %s: session refused (%s)", user_id, found.kind)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from core.images import ImageLimits, is_same_photo, process_image_async
 from core.intake.models import Batch, BatchStatus, Photo
 from core.intake.repository import BatchRepository
 from core.models import GroupingMode
+from core.private import write_private
 from core.sellers.models import Seller
 from core.sellers.repository import SellerRepository
 
@@ -145,11 +145,7 @@ class IntakeService:
 
     def _write(self, rel: Path, data: bytes) -> None:
         """Write a file atomically so a crash never leaves half a photo."""
-        target = self.data_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        write_private(self.data_dir / rel, data)
 
     def _lock(self, batch_id: int) -> asyncio.Lock:
         return self._locks.setdefault(batch_id, asyncio.Lock())

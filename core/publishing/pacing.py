@@ -26,6 +26,9 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=4), timedelta(minutes=15))
 RATE_LIMIT_MIN = timedelta(minutes=15)
 # A live publish renews its lease every third of this; a crashed one is reconciled after it.
 LEASE = timedelta(seconds=90)
+# A listing created just before a crash may take a while to show on the wardrobe: "absent"
+# counts only once look-ups this far apart agree.
+SETTLE = timedelta(minutes=2)
 PUBLISH_MODES = ("publish", "draft")
 
 
@@ -143,6 +146,7 @@ class PublishingConfig:
     backoff: tuple[timedelta, ...] = BACKOFF
     rate_limit_min: timedelta = RATE_LIMIT_MIN
     lease: timedelta = LEASE
+    settle: timedelta = SETTLE
 
     def rules_for(self, overrides: Mapping[str, Any]) -> AccountRules:
         """Return the account's rules: these settings with the seller's valid overrides."""

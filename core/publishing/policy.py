@@ -174,8 +174,8 @@ def transient(
     if failures > len(config.backoff):
         return failed(entry, detail, failures=failures)
     kind = str(detail["kind"])
-    # Our own crash is not the marketplace's doing: once no listing shows, go again at once
-    # (it still counts as a try, so a crash loop ends in `failed`).
+    # Our own crash is not the marketplace's doing: once look-ups `settle` apart show no
+    # listing, go again at once (it still counts as a try, so a crash loop ends in `failed`).
     interrupted = kind == INTERRUPTED
     retry_at = now + (timedelta(0) if interrupted else config.backoff[failures - 1])
     return Decision(

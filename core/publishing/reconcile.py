@@ -126,6 +126,9 @@ class Reconciler:
         self._apply = apply
         self._now = now
         self._rng = rng
+        # Attempt id -> when a look-up first found no listing for it (in memory: after a
+        # restart the wait starts again, which only errs on the side of waiting).
+        self._absent_since: dict[int, datetime] = {}
 
     async def reconcile(self) -> list[RunReport]:
         """Settle attempts a crash left running: published if the listing exists, else retry."""
@@ -180,6 +183,8 @@ class Reconciler:
                 )
                 if found is None:
                     return None  # cannot tell yet: try again on the next tick
+                if found == 0 and not self._surely_absent(attempt.id):
+                    return None  # a listing made just before the crash may not show yet
                 item_id = found or None
             if item_id is not None:
                 log.info("draft %s was published before the crash as %s", entry.draft.id, item_id)
@@ -203,6 +208,16 @@ class Reconciler:
         finally:
             self._in_flight.discard(attempt.id)
             await self.attempts.release_lease(attempt.id, self.owner)
+
+    def _surely_absent(self, attempt_id: int) -> bool:
+        """Return whether look-ups at least `settle` apart have all found nothing."""
+        now = self._now()
+        first = self._absent_since.setdefault(attempt_id, now)
+        if now - first < self.config.settle:
+            log.info("no listing yet for attempt %s: looking again before retrying", attempt_id)
+            return False
+        del self._absent_since[attempt_id]
+        return True
 
 
 def cookie_list(cookies: Sequence[Mapping[str, Any]]) -> Cookies:

@@ -35,6 +35,7 @@ from core.marketplace import (
     Timeout,
     VerificationRequired,
 )
+from core.private import write_private
 from core.vinted import selectors as sel
 from core.vinted.browser import Chromium, context_cookies
 from core.vinted.errors import Crashed, Stop
@@ -235,8 +236,8 @@ class Run:
         safe_step = re.sub(r"[^a-z0-9_-]+", "-", step.lower()) or "step"
         path = directory / f"{stamp}-{safe_step}.png"
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            await self.page.screenshot(path=str(path), full_page=True, timeout=10_000)
+            shot = await self.page.screenshot(full_page=True, timeout=10_000)
+            write_private(path, shot)
         except (PlaywrightError, OSError) as exc:
             log.warning("no screenshot for step %r: %s", step, first_line(exc))
             return None

@@ -23,6 +23,7 @@ PAUSE_TEXTS = {
     "verification": "paused_verification",
     "session_missing": "not_connected",
     "session_unreadable": "session_unreadable",
+    "lookup_failed": "paused_lookup_failed",
 }
 
 

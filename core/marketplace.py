@@ -171,6 +171,19 @@ class NetworkFailure(Outcome):
 
 
 @dataclass(frozen=True)
+class BrowserFailed(Outcome):
+    """The browser would not start or open a session (missing, crashed, out of memory)."""
+
+    kind: ClassVar[str] = "browser"
+    transient: ClassVar[bool] = True
+
+    detail: str = ""
+
+    def describe(self) -> str:
+        return f"the browser failed: {self.detail}"
+
+
+@dataclass(frozen=True)
 class Timeout(Outcome):
     """The site did not answer in time (the create call, a page load)."""
 

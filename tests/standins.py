@@ -21,7 +21,9 @@ from core.marketplace import (
     CatalogNode,
     CategoryChoice,
     Cookies,
+    ListingLookupFailed,
     ListingQuery,
+    NetworkFailure,
     Outcome,
     Published,
     PublishResult,
@@ -58,6 +60,7 @@ class StandInVinted:
         self._next_item = 5000
         self.catalog_reads = 0
         self.late: set[int] = set()  # created, not shown by the wardrobe's first look-up
+        self.lookups_fail = False  # the wardrobe cannot be read (captcha, browser down)
 
     async def publish(
         self,
@@ -95,6 +98,8 @@ class StandInVinted:
         assert account_id is not None, "connect stores the member id"
         member = int(account_id)
         self.lookups.append((member, query.title))
+        if self.lookups_fail:
+            raise ListingLookupFailed(NetworkFailure(step="wardrobe", detail="unreachable"))
         found = next(
             (
                 i

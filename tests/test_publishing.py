@@ -988,6 +988,33 @@ async def test_a_dead_process_on_this_machine_is_reconciled_without_waiting_for_
     assert vinted.items() == [draft.title]
 
 
+async def test_look_ups_that_keep_failing_pause_the_account_and_tell_the_seller_once(
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    chat: SellerChat,
+    clock: Clock,
+) -> None:
+    await connect(vault)
+    draft = await approved(store)
+    vinted.script = [crash(creates=True, reports_id=False)]
+    await queue.tick()
+    vinted.lookups_fail = True  # the wardrobe cannot be read: ours or not, nobody can tell
+    for _ in range(9):
+        assert await queue.reconcile() == []
+        clock.advance(seconds=30)
+    assert chat.kinds().count("paused") == 1  # after 5 look-ups, said once
+    assert ("paused", SELLER, "lookup_failed", None) in chat.said
+    assert await status_of(store, draft) is DraftStatus.PUBLISHING  # nothing decided blind
+    assert len(vinted.items()) == 1
+
+    vinted.lookups_fail = False
+    [settled] = await queue.reconcile()  # the listing was there: published, not made again
+    assert (settled.kind, settled.reconciled) == ("published", True)
+    assert vinted.items() == [draft.title]
+
+
 async def test_a_listing_the_wardrobe_shows_late_after_a_crash_is_not_made_twice(
     queue: PublishingQueue,
     store: Repositories,

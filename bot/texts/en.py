@@ -313,6 +313,7 @@ TEXTS: dict[str, str] = {
         "app, then try again."
     ),
     "vinted_rate_limited": "Vinted is limiting requests right now. Try again later.",
+    "vinted_browser": "The browser that talks to Vinted could not start. Try again in a moment.",
     "vinted_network": "Vinted could not be reached. Try again in a moment.",
     "vinted_timeout": "Vinted did not answer in time. Try again in a moment.",
     "vinted_page_changed": "Vinted's page did not look as expected (step: {step}).",
@@ -358,6 +359,11 @@ TEXTS: dict[str, str] = {
         "Vinted asks you to verify your account, so publishing is paused. Do it in the "
         "Vinted app, then tap Resume. Nothing is lost."
     ),
+    "paused_lookup_failed": (
+        "A publish was cut off and I cannot check on Vinted whether the listing was made, "
+        "so publishing is paused to avoid a duplicate. Check your Vinted wardrobe, then tap "
+        "Resume: I look again first. Nothing is lost."
+    ),
     "paused_rate_limited": "Vinted is limiting requests: publishing pauses until {when}.",
     "btn_resume": "Resume",
     "resumed": "Publishing resumed.",
@@ -371,6 +377,8 @@ TEXTS: dict[str, str] = {
     "reason_field_rejected": "a field was refused",
     "reason_page_changed": "Vinted's page changed",
     "reason_network": "network problem",
+    "reason_browser": "the browser could not start",
+    "reason_lookup_failed": "Vinted could not be checked",
     "reason_timeout": "timeout",
     "cmd_dryrun": "Fill Vinted's form without publishing",
     "cmd_at": "Publish a draft at a given time",

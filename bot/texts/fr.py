@@ -336,6 +336,9 @@ TEXTS: dict[str, str] = {
         "dans l'application Vinted, puis réessayez."
     ),
     "vinted_rate_limited": "Vinted limite les requêtes en ce moment. Réessayez plus tard.",
+    "vinted_browser": (
+        "Le navigateur qui dialogue avec Vinted n'a pas pu démarrer. Réessayez dans un instant."
+    ),
     "vinted_network": "Impossible de joindre Vinted. Réessayez dans un instant.",
     "vinted_timeout": "Vinted n'a pas répondu à temps. Réessayez dans un instant.",
     "vinted_page_changed": "La page de Vinted n'était pas comme prévu (étape : {step}).",
@@ -385,6 +388,12 @@ TEXTS: dict[str, str] = {
         "Vinted vous demande de vérifier votre compte : la publication est en pause. "
         "Faites-le dans l'application Vinted, puis touchez Reprendre. Rien n'est perdu."
     ),
+    "paused_lookup_failed": (
+        "Une publication a été interrompue et je n'arrive pas à vérifier sur Vinted si "
+        "l'annonce a été créée : la publication est en pause pour éviter un doublon. "
+        "Regardez votre dressing Vinted, puis touchez Reprendre : je vérifie d'abord. "
+        "Rien n'est perdu."
+    ),
     "paused_rate_limited": "Vinted limite les requêtes : la publication reprend à {when}.",
     "btn_resume": "Reprendre",
     "resumed": "Publication reprise.",
@@ -398,6 +407,8 @@ TEXTS: dict[str, str] = {
     "reason_field_rejected": "un champ refusé",
     "reason_page_changed": "page Vinted modifiée",
     "reason_network": "problème réseau",
+    "reason_browser": "le navigateur n'a pas pu démarrer",
+    "reason_lookup_failed": "Vinted n'a pas pu être vérifié",
     "reason_timeout": "délai dépassé",
     "cmd_dryrun": "Remplir le formulaire Vinted sans publier",
     "cmd_at": "Publier un brouillon à une heure donnée",

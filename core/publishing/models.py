@@ -23,6 +23,7 @@ PAUSE_KINDS = frozenset({"captcha", "session_expired", "verification"})
 # Pauses found before the browser opens: no stored session, or one that cannot be decrypted.
 SESSION_MISSING = "session_missing"
 SESSION_UNREADABLE = "session_unreadable"
+LOOKUP_FAILED = "lookup_failed"  # the marketplace could not say whether a cut-off run made one
 INTERRUPTED = "interrupted"  # the run died mid-publish and no listing was found afterwards
 
 

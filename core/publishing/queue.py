@@ -110,6 +110,7 @@ class PublishingQueue:
             in_flight=self._in_flight,
             rules=self.rules,
             apply=self._apply,
+            pause=self._pause_account,
             now=self._now,
             rng=self._rng,
         )
@@ -244,10 +245,14 @@ class PublishingQueue:
                 log.exception("could not renew the lease of publish attempt %s", attempt_id)
 
     async def _pause_before_claim(self, user_id: int, draft: Draft, reason: str) -> RunReport:
-        if await self.waiting.pause(user_id, reason, {"draft_id": draft.id}):
+        await self._pause_account(user_id, draft.id or 0, reason)
+        return RunReport(user_id, draft.id, reason)
+
+    async def _pause_account(self, user_id: int, draft_id: int, reason: str) -> None:
+        """Pause the account's publishing and tell the seller, once per pause."""
+        if await self.waiting.pause(user_id, reason, {"draft_id": draft_id}):
             await self.events.log(user_id, "publish_paused", {"reason": reason})
             await self.herald.notify(self.notifier.paused(user_id, reason, None))
-        return RunReport(user_id, draft.id, reason)
 
     # ---- outcomes ------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from core.publishing import policy
 from core.publishing.attempts import AttemptRepository
 from core.publishing.models import (
     INTERRUPTED,
+    LOOKUP_FAILED,
     OUTCOME_UNKNOWN,
     PublishAttempt,
     QueuedDraft,
@@ -39,6 +40,9 @@ from core.publishing.waiting import WaitingRepository
 log = logging.getLogger(__name__)
 
 Apply = Callable[[int, QueuedDraft, policy.Decision, Path | None, bool], Awaitable[RunReport]]
+Pause = Callable[[int, int, str], Awaitable[None]]  # user, draft, reason
+# Look-ups in a row that cannot tell before the seller is told and the account paused.
+LOOKUP_TRIES = 5
 
 
 class ListingFinder:
@@ -112,6 +116,7 @@ class Reconciler:
         in_flight: set[int],
         rules: Callable[[int], Awaitable[AccountRules]],
         apply: Apply,
+        pause: Pause,
         now: Callable[[], datetime],
         rng: random.Random,
     ) -> None:
@@ -124,11 +129,13 @@ class Reconciler:
         self._in_flight = in_flight
         self._rules = rules
         self._apply = apply
+        self._pause = pause
         self._now = now
         self._rng = rng
         # Attempt id -> when a look-up first found no listing for it (in memory: after a
         # restart the wait starts again, which only errs on the side of waiting).
         self._absent_since: dict[int, datetime] = {}
+        self._unknown: dict[int, int] = {}  # attempt id -> look-ups in a row that could not tell
 
     async def reconcile(self) -> list[RunReport]:
         """Settle attempts a crash left running: published if the listing exists, else retry."""
@@ -182,7 +189,9 @@ class Reconciler:
                     entry.draft, is_draft=rules.mode == "draft", known=attempt.known_items
                 )
                 if found is None:
+                    await self._could_not_tell(attempt, entry)
                     return None  # cannot tell yet: try again on the next tick
+                self._unknown.pop(attempt.id, None)
                 if found == 0 and not self._surely_absent(attempt.id):
                     return None  # a listing made just before the crash may not show yet
                 item_id = found or None
@@ -208,6 +217,14 @@ class Reconciler:
         finally:
             self._in_flight.discard(attempt.id)
             await self.attempts.release_lease(attempt.id, self.owner)
+
+    async def _could_not_tell(self, attempt: PublishAttempt, entry: QueuedDraft) -> None:
+        """Count a look-up that could not tell; after a few, pause the account and say so."""
+        tries = self._unknown.get(attempt.id, 0) + 1
+        self._unknown[attempt.id] = tries
+        if tries % LOOKUP_TRIES == 0:
+            log.warning("attempt %s: %d look-ups could not tell; pausing", attempt.id, tries)
+            await self._pause(attempt.user_id, entry.draft.id or 0, LOOKUP_FAILED)
 
     def _surely_absent(self, attempt_id: int) -> bool:
         """Return whether look-ups at least `settle` apart have all found nothing."""

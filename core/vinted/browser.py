@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,7 +21,6 @@ from core.marketplace import Cookies
 log = logging.getLogger(__name__)
 
 CHROMIUM_ARGS = [
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-background-networking",
@@ -56,17 +56,20 @@ class Chromium:
         self._user_agent = ""
 
     async def start(self) -> None:
-        """Launch the browser (once)."""
+        """Launch the browser (once, and again if it died)."""
+        await self._live_browser()
+
+    async def _live_browser(self) -> Browser:
+        """Return the running browser, launching it first if it never ran or has died."""
         async with self._start_lock:
+            if self._browser is not None and self._browser.is_connected():
+                return self._browser
             if self._browser is not None:
-                return
+                log.warning("chromium went away: starting it again")
+                await self._stop_locked()
             playwright = await async_playwright().start()
             try:
-                browser = await playwright.chromium.launch(
-                    executable_path=self._executable_path,
-                    headless=self._headless,
-                    args=CHROMIUM_ARGS,
-                )
+                browser = await self._launch(playwright)
             except BaseException:
                 await playwright.stop()
                 raise
@@ -78,16 +81,46 @@ class Chromium:
                 f"Chrome/{major}.0.0.0 Safari/537.36"
             )
             log.info("chromium %s started", browser.version)
+            return browser
+
+    async def _launch(self, playwright: Playwright) -> Browser:
+        """Launch Chromium with its sandbox whenever this machine allows one."""
+
+        def launch(sandbox: bool) -> Any:
+            return playwright.chromium.launch(
+                executable_path=self._executable_path,
+                headless=self._headless,
+                args=CHROMIUM_ARGS,
+                chromium_sandbox=sandbox,
+            )
+
+        if os.geteuid() == 0:
+            # Chromium refuses to sandbox itself as root: run the bot as an ordinary user.
+            log.warning("running as root: Chromium's sandbox is off (--no-sandbox)")
+            return await launch(False)
+        try:
+            return await launch(True)
+        except PlaywrightError as exc:
+            # No user namespaces and no setuid helper (some containers): no sandbox possible.
+            log.warning(
+                "Chromium cannot sandbox itself here (%s): running it with --no-sandbox",
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+            )
+            return await launch(False)
 
     async def close(self) -> None:
         """Close the browser."""
         async with self._start_lock:
-            browser, playwright = self._browser, self._playwright
-            self._browser = self._playwright = None
-            if browser is not None:
-                with contextlib.suppress(PlaywrightError):
-                    await browser.close()
-            if playwright is not None:
+            await self._stop_locked()
+
+    async def _stop_locked(self) -> None:
+        browser, playwright = self._browser, self._playwright
+        self._browser = self._playwright = None
+        if browser is not None:
+            with contextlib.suppress(PlaywrightError):
+                await browser.close()
+        if playwright is not None:
+            with contextlib.suppress(PlaywrightError, OSError):
                 await playwright.stop()
 
     @contextlib.asynccontextmanager
@@ -95,15 +128,14 @@ class Chromium:
         self, cookies: Cookies, *, base_url: str, timeout_ms: int
     ) -> AsyncIterator[tuple[BrowserContext, Page]]:
         """Open a context holding the seller's cookies and one page in it; close it afterwards."""
-        await self.start()
-        assert self._browser is not None
-        context = await self._browser.new_context(
-            locale=self._locale,
-            timezone_id=self._timezone_id,
-            user_agent=self._user_agent,
-            viewport=VIEWPORT,  # type: ignore[arg-type]
-            device_scale_factor=1,
-        )
+        browser = await self._live_browser()
+        try:
+            context = await self._new_context(browser)
+        except PlaywrightError:
+            if browser.is_connected():
+                raise
+            # It died between two calls (killed, out of memory): one new browser, one more try.
+            context = await self._new_context(await self._live_browser())
         try:
             await context.add_cookies(playwright_cookies(cookies, base_url))  # type: ignore[arg-type]
             page = await context.new_page()
@@ -113,6 +145,15 @@ class Chromium:
         finally:
             with contextlib.suppress(PlaywrightError):
                 await context.close()
+
+    async def _new_context(self, browser: Browser) -> BrowserContext:
+        return await browser.new_context(
+            locale=self._locale,
+            timezone_id=self._timezone_id,
+            user_agent=self._user_agent,
+            viewport=VIEWPORT,  # type: ignore[arg-type]
+            device_scale_factor=1,
+        )
 
 
 async def context_cookies(context: BrowserContext, host: str) -> Cookies:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import random
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from playwright.async_api import Error as PlaywrightError
 
 from core.catalog import Category
 from core.marketplace import (
+    BrowserFailed,
     CatalogNode,
     Cookies,
     DryRunDone,
@@ -44,6 +46,7 @@ from core.vinted.wardrobe import find_on_wardrobe
 __all__ = ["ListingToPublish", "VintedPublisher", "match_size"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class VintedPublisher:
@@ -101,11 +104,11 @@ class VintedPublisher:
         self, cookies: Cookies, *, on_cookies: CookieSink | None = None
     ) -> SessionInfo | Outcome:
         """Return who the cookies sign in, or why they do not."""
-        async with self._open(cookies, on_cookies) as run:
-            found = await guarded(run, check_session(run))
+        found, run = await self._call(cookies, on_cookies, check_session)
         if isinstance(found, Outcome):
             return found
         user_id, login = found
+        assert run is not None
         return SessionInfo(user_id=user_id, login=login, cookies=run.cookies)
 
     async def publish(
@@ -130,9 +133,12 @@ class VintedPublisher:
         invalid = invalid_listing(listing)
         if invalid is not None:
             return PublishResult(invalid, cookies=list(cookies), step=invalid.step)
-        async with self._open(cookies, on_cookies) as run:
-            outcome = await guarded(run, _publish(run, listing, mode, on_created, on_known))
+        outcome, run = await self._call(
+            cookies, on_cookies, lambda run: _publish(run, listing, mode, on_created, on_known)
+        )
         log.info("publish (%s) ended: %s", mode, outcome.describe())
+        if run is None:
+            return PublishResult(outcome=outcome, cookies=list(cookies), step=outcome.step)
         return PublishResult(
             outcome=outcome,
             cookies=run.cookies,
@@ -158,18 +164,25 @@ class VintedPublisher:
         """
         missing: list[str] = []
         checked: list[str] = []
-        async with self._open(cookies, on_cookies) as run:
-            result = await guarded(run, health_check(run, sample, missing, checked))
-            screenshot = await run.screenshot("health_check") if missing else None
+        screenshot: Path | None = None
+
+        async def check(run: Run) -> None:
+            nonlocal screenshot
+            await health_check(run, sample, missing, checked)
+            if missing:
+                screenshot = await run.screenshot("health_check")
+
+        result, run = await self._call(cookies, on_cookies, check)
         if isinstance(result, Outcome):
             return HealthReport(
                 ok=False,
                 missing=missing,
                 outcome=result,
-                cookies=run.cookies,
+                cookies=list(cookies) if run is None else run.cookies,
                 checked=checked,
                 screenshot=result.screenshot,
             )
+        assert run is not None
         return HealthReport(
             ok=not missing,
             missing=missing,
@@ -182,8 +195,8 @@ class VintedPublisher:
         self, cookies: Cookies, *, on_cookies: CookieSink | None = None
     ) -> list[CatalogNode] | Outcome:
         """Return the site's category tree as the seller's session sees it."""
-        async with self._open(cookies, on_cookies) as run:
-            return await guarded(run, _catalog(run))
+        found, _ = await self._call(cookies, on_cookies, _catalog)
+        return found
 
     async def find_listing(
         self,
@@ -199,17 +212,35 @@ class VintedPublisher:
         (captcha, logged out, page changed) or two listings could be ours,
         ListingLookupFailed is raised instead: a guess could publish the item twice.
         """
-        async with self._open(cookies, on_cookies) as run:
-            found = await guarded(run, find_on_wardrobe(run, user_id, query))
+        found, _ = await self._call(
+            cookies, on_cookies, lambda run: find_on_wardrobe(run, user_id, query)
+        )
         if isinstance(found, Outcome):
             raise ListingLookupFailed(found)
         return found
 
-    def _open(
-        self, cookies: Cookies, on_cookies: CookieSink | None
-    ) -> AbstractAsyncContextManager[Run]:
-        """Open one call's run in a context holding the seller's cookies."""
-        return open_run(self._chromium, self._config, cookies, on_cookies)
+    async def _call(
+        self,
+        cookies: Cookies,
+        on_cookies: CookieSink | None,
+        work: Callable[[Run], Awaitable[T]],
+    ) -> tuple[T | Outcome, Run | None]:
+        """Run one call's steps in a context holding the seller's cookies, as a typed outcome.
+
+        The run is None when the browser could not even open the session: then nothing was
+        sent to the site and the cookies are as they were.
+        """
+        opened: Run | None = None
+        try:
+            async with open_run(self._chromium, self._config, cookies, on_cookies) as run:
+                opened = run
+                return await guarded(run, work(run)), run
+        except PlaywrightError as exc:
+            if opened is not None:
+                raise  # guarded() turns every step's error into an outcome: not set-up
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.warning("the browser could not open a session: %s", detail)
+            return BrowserFailed(step="browser", detail=detail), None
 
 
 # ---------------------------------------------------------------------- steps

@@ -6,6 +6,7 @@ import asyncio
 import html
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,7 @@ class OpenBatch:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     full: bool = False
+    accepted: int = 0  # attachments taken for download (refused ones are not fetched)
 
 
 class Intake:
@@ -88,6 +90,10 @@ class Intake:
             if item.skip:
                 current.skipped.append((item.name, item.skip))
                 return
+            if current.accepted >= self.services.settings.max_batch_photos:
+                current.full = True  # refused before any download or decoding
+                return
+            current.accepted += 1
             task = asyncio.create_task(self._store(current, item, position))
             current.tasks.add(task)
         await task
@@ -154,23 +160,26 @@ class Intake:
     async def _close(self, current: OpenBatch) -> None:
         lang, chat_id = current.lang, current.chat_id
         assert current.batch.id is not None
-        if current.skipped:
-            lines = [t(lang, "skipped_header")] + [
-                t(lang, "skipped_line", name=html.escape(name), reason=t(lang, reason))
-                for name, reason in current.skipped
-            ]
-            await self.sender.text(chat_id, "\n".join(lines))
-        if current.full:
-            await self.sender.text(
-                chat_id, t(lang, "batch_full", limit=self.services.settings.max_batch_photos)
-            )
+        # Closed first: a notice that cannot be sent must never leave the batch receiving.
         closed = await self.services.intake.close_batch(current.batch.id, current.hints)
+        if current.skipped:
+            await self._notice(chat_id, skipped_summary(current.skipped, lang))
+        if current.full:
+            limit = self.services.settings.max_batch_photos
+            await self._notice(chat_id, t(lang, "batch_full", limit=limit))
         if closed.empty:
             await self._edit_progress(closed.batch, t(lang, "batch_empty"))
             return
         key = "batch_received_one" if closed.photos == 1 else "batch_received"
         await self._edit_progress(closed.batch, t(lang, key, count=closed.photos))
         self.start_analysis(closed.batch, lang)
+
+    async def _notice(self, chat_id: int, text: str) -> None:
+        """Send a side notice; its failure is logged, never in the way of the batch."""
+        try:
+            await self.sender.text(chat_id, text)
+        except TelegramError as exc:
+            log.warning("could not send a notice to chat %s: %s", chat_id, exc)
 
     # ---- analysing --------------------------------------------------------------------------
 
@@ -263,3 +272,20 @@ class Intake:
             return False
         self.start_analysis(batch, lang)
         return True
+
+
+SKIPPED_NAMED = 10  # files named one by one; the rest are counted by reason
+_MESSAGE_LIMIT = 4096
+
+
+def skipped_summary(skipped: list[tuple[str, str]], lang: str) -> str:
+    """Say which files were not taken, in one message however many there were."""
+    lines = [t(lang, "skipped_header")]
+    for name, reason in skipped[:SKIPPED_NAMED]:
+        line = t(lang, "skipped_line", name=html.escape(name[:80]), reason=t(lang, reason))
+        lines.append(line)
+    rest = Counter(reason for _, reason in skipped[SKIPPED_NAMED:])
+    for reason, count in rest.most_common():
+        lines.append(t(lang, "skipped_more", count=count, reason=t(lang, reason)))
+    text = "\n".join(lines)
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"

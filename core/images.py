@@ -59,6 +59,12 @@ _ORIENTATION_FIX = {
 }
 _EXIF_ORIENTATION = 0x0112
 
+# Formats decoded at full size (no DCT scaling as JPEG has) get a lower ceiling: a 300 KB PNG
+# of 8,900 x 8,900 would otherwise take a gigabyte to decode. iPhones make 48 MP HEIC.
+_FULL_DECODE_PIXELS = {"PNG": 30_000_000, "WEBP": 30_000_000, "HEIF": 50_000_000}
+_MAX_DECODED_BYTES = 256 * 1024 * 1024  # what one full decode may take (16-bit, alpha...)
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "PA": 2, "I;16": 2, "RGB": 3, "YCbCr": 3}
+
 DECODE_CONCURRENCY = 2
 """How many photos are decoded at once by `process_image_async` (per event loop)."""
 
@@ -260,6 +266,7 @@ def _decode(data: bytes, filename: str, limits: ImageLimits) -> tuple[Image.Imag
         if width * height > limits.max_pixels:
             raise ImageRejected(filename, "too_many_pixels", f"{width}x{height}")
         source_format = _FORMAT_NAMES.get(source.format or "", source.format or "")
+        _check_decode_size(source, source_format, filename)
         if source_format == "HEIF" and not _heif_is_complete(data):
             raise ImageRejected(filename, "corrupt", "the file ends early")
         orientation = _orientation(source, source_format)
@@ -287,6 +294,19 @@ def _decode(data: bytes, filename: str, limits: ImageLimits) -> tuple[Image.Imag
     im = _to_srgb(im, icc_profile)
     fix = _ORIENTATION_FIX.get(orientation)
     return (im.transpose(fix) if fix is not None else im), source_format
+
+
+def _check_decode_size(source: Image.Image, source_format: str, filename: str) -> None:
+    """Refuse, from the header alone, a photo whose full decode would take too much memory."""
+    ceiling = _FULL_DECODE_PIXELS.get(source_format)
+    if ceiling is None:
+        return  # JPEG: decoded at 1/8 of its size when that is enough
+    width, height = source.size
+    per_pixel = _BYTES_PER_PIXEL.get(source.mode, 4)
+    if "16" in (source.info.get("bit_depth_name") or "") or source.mode.startswith("I;16"):
+        per_pixel = max(per_pixel, 6)
+    if width * height > ceiling or width * height * per_pixel > _MAX_DECODED_BYTES:
+        raise ImageRejected(filename, "too_many_pixels", f"{source_format} {width}x{height}")
 
 
 def _resized(im: Image.Image, long_side: int) -> Image.Image:

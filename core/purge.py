@@ -20,6 +20,9 @@ from core.intake.models import UNFINISHED
 
 log = logging.getLogger(__name__)
 
+SCREENSHOTS = "screenshots"  # under DATA_DIR: what the publisher saw when a step failed
+SCREENSHOT_DAYS = 7
+
 
 class PurgeResult(BaseModel):
     """How many rows and files one purge removed."""
@@ -29,6 +32,7 @@ class PurgeResult(BaseModel):
     files: int = 0
     batches: int = 0
     events: int = 0
+    screenshots: int = 0
 
 
 class Purge:
@@ -38,8 +42,16 @@ class Purge:
         self.db = db
         self.data_dir = data_dir
 
-    async def run(self, now: datetime, draft_days: int = 30, event_days: int = 90) -> PurgeResult:
-        """Delete old never-approved drafts, their unshared photos and files, and old events."""
+    async def run(
+        self,
+        now: datetime,
+        draft_days: int = 30,
+        event_days: int = 90,
+        screenshot_days: int = SCREENSHOT_DAYS,
+    ) -> PurgeResult:
+        """Delete old never-approved drafts, their unshared photos and files, old events and
+        screenshots of the seller's Vinted pages (sent to the seller at once; kept a while
+        for the operator)."""
         draft_cutoff = ts(now - timedelta(days=draft_days))
         event_cutoff = ts(now - timedelta(days=event_days))
         unfinished = to_json([s.value for s in UNFINISHED])
@@ -92,7 +104,26 @@ class Purge:
         result.files = await asyncio.to_thread(
             _remove_files, self.data_dir, sorted(candidates - still_used)
         )
+        cutoff = (now - timedelta(days=screenshot_days)).timestamp()
+        result.screenshots = await asyncio.to_thread(
+            _remove_older, self.data_dir / SCREENSHOTS, cutoff
+        )
         return result
+
+
+def _remove_older(directory: Path, cutoff: float) -> int:
+    """Delete the regular files directly in `directory` last changed before `cutoff`."""
+    removed = 0
+    try:
+        entries = list(directory.iterdir())
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        with suppress(OSError):
+            if entry.is_file() and not entry.is_symlink() and entry.stat().st_mtime < cutoff:
+                entry.unlink()
+                removed += 1
+    return removed
 
 
 def _remove_files(root: Path, relative_paths: list[str]) -> int:

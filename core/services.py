@@ -38,7 +38,7 @@ from core.publishing.pacing import PublishingConfig
 from core.publishing.ports import NotifierPort
 from core.publishing.queue import PublishingQueue
 from core.publishing.waiting import WaitingRepository
-from core.purge import Purge
+from core.purge import SCREENSHOTS, Purge
 from core.quality import load_marketing_phrases
 from core.sellers.repository import SellerRepository
 from core.sellers.service import SellerService
@@ -157,7 +157,7 @@ async def build_services(
             VintedPublisher(
                 settings.vinted_base_url,
                 executable_path=settings.chromium_executable(),
-                screenshots_dir=settings.data_dir / "screenshots",
+                screenshots_dir=settings.data_dir / SCREENSHOTS,
             )
         )
     repos = Repositories.over(db, marketplace.name)

@@ -21,6 +21,7 @@ from core.marketplace import (
     CatalogNode,
     CategoryChoice,
     Cookies,
+    HealthReport,
     ListingLookupFailed,
     ListingQuery,
     NetworkFailure,
@@ -60,7 +61,9 @@ class StandInVinted:
         self._next_item = 5000
         self.catalog_reads = 0
         self.late: set[int] = set()  # created, not shown by the wardrobe's first look-up
-        self.lookups_fail = False  # the wardrobe cannot be read (captcha, browser down)
+        self.lookups_fail = False
+        self.health_checks = 0
+        self.checked = asyncio.Event()  # the wardrobe cannot be read (captcha, browser down)
 
     async def publish(
         self,
@@ -70,6 +73,7 @@ class StandInVinted:
         mode: str = "publish",
         on_created: OnCreated = None,
         on_known: Callable[[list[int]], Awaitable[None]] | None = None,
+        on_cookies: Callable[[Cookies], Awaitable[None]] | None = None,
     ) -> PublishResult:
         self.listings.append(listing)
         if on_known is not None:  # what is on the wardrobe just before the form is sent
@@ -83,9 +87,12 @@ class StandInVinted:
             self.started.set()
             if self.gate is not None:
                 await self.gate.wait()
-            return await step(self, cookies, listing, on_created)
+            result = await step(self, cookies, listing, on_created)
         finally:
             self.running -= 1
+        if on_cookies is not None:  # as the real one does when its browser context closes
+            await on_cookies(result.cookies)
+        return result
 
     async def find_listing(
         self,
@@ -130,6 +137,16 @@ class StandInVinted:
 
     def listing_url(self, item_id: int) -> str:
         return f"{BASE}/items/{item_id}"
+
+    async def health_check(
+        self, cookies: Cookies, *, on_cookies: Callable[[Cookies], Awaitable[None]] | None = None
+    ) -> HealthReport:
+        self.health_checks += 1
+        self.checked.set()
+        self.most_at_once = max(self.most_at_once, self.running + 1)
+        if on_cookies is not None:
+            await on_cookies(rotated(cookies, f"token-after-check-{self.health_checks}"))
+        return HealthReport(ok=True, missing=[], cookies=list(cookies))
 
     async def close(self) -> None:
         return None

@@ -139,6 +139,57 @@ async def test_album_of_three_photos_gives_one_card_with_its_buttons(world: Worl
     assert len(draft.photo_ids) == 3 and draft.card_message_id == card.message_id
 
 
+async def test_an_edited_caption_is_not_a_second_item(world: World) -> None:
+    sent = world.tg.user_sends_photo(SELLER, photo(0), caption="Zara taille M")
+    await world.wait_cards(SELLER, 1)
+    await world.wait_done(SELLER)
+    said_before = len(world.tg.messages(SELLER))
+    calls_before = len(world.ai.requests)
+
+    world.tg.user_edits(SELLER, sent, caption="Zara taille L")
+    # A later photo is the sync point: it makes exactly one more item of its own.
+    world.tg.user_sends_photo(SELLER, photo(3), caption="Nike")
+    await world.wait_cards(SELLER, 2)
+    await world.tg.wait_for_message(
+        SELLER, lambda m: m.content.startswith("Terminé") and m.message_id > sent["message_id"]
+    )
+
+    drafts = await world.services.repos.drafts.page(SELLER.id)
+    assert sorted(len(d.photo_ids) for d in drafts) == [1, 1]
+    new = world.tg.messages(SELLER)[said_before:]
+    assert len([m for m in new if m.from_bot]) == 2  # the new photo's progress and its card
+    assert len(world.ai.requests) - calls_before == calls_before  # one item's AI calls
+
+
+async def test_a_photo_and_150_stickers_make_one_item_and_one_short_notice(world: World) -> None:
+    world.tg.user_sends_photo(SELLER, photo(0), caption="Zara taille M")
+    await world.tg.wait_for_message(SELLER, "photos")
+    world.tg.fail_next("sendMessage")  # the notice cannot be sent: the batch goes on anyway
+    for _ in range(150):
+        world.tg.user_sends_sticker(SELLER)
+    [card] = await world.wait_cards(SELLER, 1)
+    await world.wait_done(SELLER)
+    [batch] = await world.services.repos.batches.recent(SELLER.id)
+    assert batch.status.value != "receiving"
+
+    world.tg.user_sends_photo(SELLER, photo(3))
+    for _ in range(150):
+        world.tg.user_sends_sticker(SELLER)
+    await world.wait_cards(SELLER, 2)
+    notice = await world.tg.wait_for_message(SELLER, "ignorés", since=card)
+    assert len(notice.content) <= 4096
+    assert "et 140 autres (un sticker, pas une photo)" in notice.content
+
+
+@pytest.mark.parametrize("world", [{"max_batch_photos": 3}], indirect=True)
+async def test_photos_past_the_batch_limit_are_refused_before_any_download(world: World) -> None:
+    world.tg.user_sends_album(SELLER, [photo(i) for i in range(6)], caption="Zara")
+    full = await world.tg.wait_for_message(SELLER, "au maximum 3 photos", timeout=20)
+    await world.wait_done(SELLER)
+    assert len(world.tg.downloads) == 3  # the other three were never fetched nor decoded
+    assert "Renvoyez-les" in full.content
+
+
 async def test_english_seller_gets_english_buttons(world: World) -> None:
     world.tg.user_sends_photo(OTHER_SELLER, photo(3), caption="Nike size L")
     [card] = await world.wait_cards(OTHER_SELLER, 1)

@@ -268,3 +268,26 @@ async def test_command_line_purge_prints_what_it_removed(tmp_path: Path) -> None
     out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 0, err.decode()
     assert json.loads(out)["drafts"] == 0
+
+
+async def test_old_screenshots_are_purged_and_recent_ones_kept(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from core.db import Database
+    from core.purge import Purge
+
+    data_dir = tmp_path / "data"
+    shots = data_dir / "screenshots"
+    shots.mkdir(parents=True)
+    now = datetime(2026, 12, 2, 12, tzinfo=UTC)
+    old, recent = shots / "20261120-captcha.png", shots / "20261201-publish.png"
+    for path, moment in ((old, now - timedelta(days=8)), (recent, now - timedelta(days=1))):
+        path.write_bytes(b"\x89PNG")
+        os.utime(path, (moment.timestamp(), moment.timestamp()))
+    db = await Database.open(data_dir / "bot.db")
+    try:
+        result = await Purge(db, data_dir).run(now)
+    finally:
+        await db.close()
+    assert result.screenshots == 1
+    assert not old.exists() and recent.exists()

@@ -14,7 +14,13 @@ import pytest
 
 from core.accounts.repository import StoredSession
 from core.config import load_settings
-from core.drafts.export import CSV_COLUMNS, export_filename, export_user, write_export
+from core.drafts.export import (
+    CSV_COLUMNS,
+    export_filename,
+    export_user,
+    write_export,
+    write_export_parts,
+)
 from core.drafts.models import Draft
 from core.models import Condition, GroupingMode, Price
 from core.services import Services, build_services
@@ -81,7 +87,8 @@ async def test_export_holds_every_draft_as_json_and_csv_and_its_photos(
 
     files = members(await export_user(exporter, SELLER, now=NOW))
 
-    first, second = drafts
+    # The two items are drafted side by side: whichever finished first has the lower id.
+    second, first = sorted(drafts, key=lambda d: len(d.photo_ids))
     assert set(files) == {
         "drafts.json",
         "drafts.csv",
@@ -97,16 +104,16 @@ async def test_export_holds_every_draft_as_json_and_csv_and_its_photos(
 
     document = json.loads(files["drafts.json"])
     assert document["exported_at"] == NOW.isoformat()
-    assert [d["id"] for d in document["drafts"]] == [first.id, second.id]
-    exported = document["drafts"][0]
+    assert [d["id"] for d in document["drafts"]] == sorted([first.id, second.id])  # oldest first
+    exported = next(d for d in document["drafts"] if d["id"] == first.id)
     assert Draft.model_validate(exported) == first
     assert exported["category_path_fr"][0] == "Femmes"
     assert exported["photo_files"] == [f"photos/{first.id}/1.jpg", f"photos/{first.id}/2.jpg"]
 
     rows = list(csv.DictReader(io.StringIO(files["drafts.csv"].decode("utf-8-sig"))))
     assert list(rows[0]) == list(CSV_COLUMNS)
-    assert [int(r["id"]) for r in rows] == [first.id, second.id]
-    row = rows[0]
+    assert [int(r["id"]) for r in rows] == sorted([first.id, second.id])
+    row = next(r for r in rows if int(r["id"]) == first.id)
     assert first.price is not None
     assert (row["title"], row["brand"], row["size"]) == (first.title, "Zara", "M")
     assert float(row["price_target"]) == first.price.target
@@ -172,3 +179,28 @@ async def test_a_seller_without_drafts_gets_an_empty_export(services: Services) 
 def test_export_file_is_named_after_the_time_in_utc() -> None:
     assert export_filename(NOW) == "vinted-drafts-2025-03-01-0930.zip"
     assert export_filename(datetime(2025, 3, 1, 0, 15)) == "vinted-drafts-2025-03-01-0015.zip"
+
+
+async def test_a_large_export_comes_in_parts_under_the_limit_drafts_whole(
+    services: Services, tmp_path: Path
+) -> None:
+    drafts = await analyse(services, SELLER, [[CLOTHES[i], CLOTHES[i + 1]] for i in (0, 2, 4)])
+    photos = [await services.repos.batches.get_photos(d.photo_ids) for d in drafts]
+    sizes = [
+        sum((services.settings.data_dir / p.path).stat().st_size for p in ps) for ps in photos
+    ]
+    limit = max(sizes) + 10_000  # room for about one draft a part
+
+    parts = await write_export_parts(services.exporter, SELLER, tmp_path, max_bytes=limit)
+
+    assert len(parts) >= 2
+    seen: list[int] = []
+    for path, summary in parts:
+        assert summary.size_bytes == path.stat().st_size <= limit  # planned, never over
+        files = members(path.read_bytes())
+        ids = [d["id"] for d in json.loads(files["drafts.json"])["drafts"]]
+        for draft_id in ids:  # each draft with all its photos, in its own part
+            assert {f"photos/{draft_id}/1.jpg", f"photos/{draft_id}/2.jpg"} <= set(files)
+        seen += ids
+    assert sorted(seen) == sorted(d.id for d in drafts)
+    assert [p.name for p, _ in parts][0].endswith(f"-1-of-{len(parts)}.zip")

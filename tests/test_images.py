@@ -370,6 +370,21 @@ def test_real_single_colour_png_with_too_many_pixels_is_refused() -> None:
     assert process_image(data, "flat.png").width == 1600
 
 
+def test_a_small_png_of_8900_by_8900_is_refused_from_its_header() -> None:
+    # 79 MP: under the 80 MP limit that JPEG's scaled decode allows, but PNG has no scaled
+    # decode: the whole poster would be in memory (about a gigabyte at its peak).
+    data = _bomb_header(8_900, 8_900)
+    refusal = _refusal(data, "poster.png")
+    assert refusal.reason == "too_many_pixels" and "PNG 8900x8900" in str(refusal)
+
+
+def test_a_16_bit_png_is_bounded_by_its_decoded_bytes() -> None:
+    data = _png("I;16", (5_000, 5_000), 1000)  # 25 MP, 2 bytes a sample
+    assert process_image(data, "scan.png").width == 1600
+    refusal = _refusal(_bomb_header(6_000, 4_999), "photo.png")  # 30 MP RGB: under
+    assert refusal.reason != "too_many_pixels"
+
+
 # ---- Same photo sent twice -------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openai import AsyncOpenAI
 
+from core.accounts.service import AccountService
 from core.accounts.sessions import SessionVault
 from core.accounts.vault import Vault
 from core.analysis import VisionAnalyser
@@ -60,6 +61,19 @@ from tests.standins import (
 
 START = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)  # a Monday, 10:30 in Paris
 SHOT = Path("/tmp/shots/captcha.png")
+
+
+class WatchedLock(asyncio.Lock):
+    """An asyncio lock that says when someone had to wait for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.contended = asyncio.Event()
+
+    async def acquire(self) -> bool:
+        if self.locked():
+            self.contended.set()
+        return await super().acquire()
 
 
 class Clock:
@@ -1013,6 +1027,49 @@ async def test_look_ups_that_keep_failing_pause_the_account_and_tell_the_seller_
     [settled] = await queue.reconcile()  # the listing was there: published, not made again
     assert (settled.kind, settled.reconciled) == ("published", True)
     assert vinted.items() == [draft.title]
+
+
+async def test_a_page_check_waits_for_the_publish_on_that_account_and_keeps_its_tokens(
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    data_dir: Path,
+) -> None:
+    await connect(vault)
+    await approved(store)
+    accounts = AccountService(
+        vault,
+        vinted,  # type: ignore[arg-type]
+        store.drafts,
+        store.batches,
+        queue.catalogs,
+        base_url=BASE,
+        data_dir=data_dir,
+    )
+    lock = vault._accounts[SELLER] = WatchedLock()
+    vinted.gate = asyncio.Event()
+    publishing = asyncio.create_task(queue.tick())
+    await vinted.started.wait()
+    check = asyncio.create_task(accounts.check_page(SELLER))  # /check, or the daily check
+    # It either queues for the account's lock or runs beside the publish: see which.
+    await asyncio.wait(
+        [
+            asyncio.ensure_future(lock.contended.wait()),
+            asyncio.ensure_future(vinted.checked.wait()),
+        ],
+        return_when=asyncio.FIRST_COMPLETED,
+    )
+    assert vinted.health_checks == 0  # waiting for the account's lock, not beside the publish
+    vinted.gate.set()
+    [report] = await publishing
+    await check
+    assert report.kind == "published" and vinted.health_checks == 1
+    assert vinted.most_at_once == 1
+    cookies = await vault.load(SELLER)
+    assert cookies is not None  # the check started from the publish's rotated tokens
+    token = next(c["value"] for c in cookies if c["name"] == "access_token_web")
+    assert token == "token-after-check-1"
 
 
 async def test_a_listing_the_wardrobe_shows_late_after_a_crash_is_not_made_twice(

@@ -446,14 +446,17 @@ async def test_a_session_is_stored_replaced_and_forgotten(repos: Repositories) -
     expired = session.model_copy(update={"status": "expired", "encrypted": b"new"})
     await repos.sessions.put(expired)
     stored = await repos.sessions.get(SELLER)
-    assert stored == expired.model_copy(update={"version": 2})
-    assert await repos.sessions.set_cookies(SELLER, b"rotated")
-    assert (await repos.sessions.get(SELLER)).version == 3  # type: ignore[union-attr]
+    assert stored == expired.model_copy(update={"version": 2, "cookies_version": 2})
+    assert not await repos.sessions.set_cookies(SELLER, b"stale", lineage=1)  # from before
+    assert await repos.sessions.set_cookies(SELLER, b"rotated", lineage=2)
+    stored = await repos.sessions.get(SELLER)
+    assert stored is not None and (stored.version, stored.cookies_version) == (3, 3)
+    assert stored.encrypted == b"rotated"
     assert await repos.sessions.get(OTHER) is None
     assert await repos.sessions.users() == [SELLER]
     assert await repos.sessions.delete(SELLER) is True
     assert await repos.sessions.delete(SELLER) is False
-    assert await repos.sessions.set_cookies(SELLER, b"late") is False
+    assert await repos.sessions.set_cookies(SELLER, b"late", lineage=3) is False
 
 
 async def test_events_are_logged_and_read_back_newest_first(

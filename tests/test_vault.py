@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import sqlite3
@@ -549,9 +548,11 @@ async def test_a_publish_saves_the_rotated_tokens(
         f"access_token_web={fake_jwt('access', issued=1740830000)}", BASE, LOGIN
     )
 
-    saved = await sessions.update_cookies(SELLER, rotated)
+    checkout = await sessions.checkout(SELLER)
+    assert checkout is not None
+    saved = await sessions.update_cookies(SELLER, rotated, lineage=checkout.lineage)
 
-    assert saved is True
+    assert saved == checkout.lineage + 1
     cookies = await sessions.load(SELLER)
     assert cookies is not None
     assert by_name(cookies)["access_token_web"]["value"] == rotated[0]["value"]
@@ -567,7 +568,7 @@ async def test_a_publish_saves_the_rotated_tokens(
     )
 
 
-async def test_two_rotations_at_once_both_land(sessions: SessionVault) -> None:
+async def test_one_run_writing_twice_keeps_both_rotations(sessions: SessionVault) -> None:
     await sessions.save(
         SELLER, parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN), username="marie_dressing"
     )
@@ -577,15 +578,58 @@ async def test_two_rotations_at_once_both_land(sessions: SessionVault) -> None:
     datadome = parse_cookies(
         f"access_token_web={ACCESS}; datadome=fresh-challenge-pass", BASE, LOGIN
     )
+    checkout = await sessions.checkout(SELLER)
+    assert checkout is not None
+    writer = sessions.writer(SELLER, checkout)
 
-    await asyncio.gather(
-        sessions.update_cookies(SELLER, access), sessions.update_cookies(SELLER, datadome[1:])
+    await writer(access)  # a page load rotated the access token
+    await writer(datadome[1:])  # then DataDome handed out a new pass
+
+    cookies = await sessions.load(SELLER)
+    assert cookies is not None and not writer.lost
+    assert by_name(cookies)["access_token_web"]["value"] == access[0]["value"]
+    assert by_name(cookies)["datadome"]["value"] == "fresh-challenge-pass"
+
+
+async def test_a_run_that_ends_after_a_reconnection_leaves_the_new_session_alone(
+    sessions: SessionVault,
+) -> None:
+    account_a = parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN)
+    await sessions.save(SELLER, account_a, username="marie_dressing")
+    run = await sessions.checkout(SELLER)  # a publish on account A starts
+    assert run is not None
+    account_b = parse_cookies(
+        f"access_token_web={fake_jwt('access', issued=1741500000)}; v_uid=42", BASE, LOGIN
     )
+    await sessions.save(SELLER, account_b, username="paul_vintage")  # /connect B meanwhile
+
+    rotated_a = parse_cookies(
+        f"access_token_web={fake_jwt('access', issued=1740830000)}", BASE, LOGIN
+    )
+    writer = sessions.writer(SELLER, run)
+    await writer(rotated_a)  # the publish on A ends
+
+    assert writer.lost
+    assert await sessions.load(SELLER) == account_b  # nothing of A merged into B
+
+
+async def test_a_look_up_from_old_cookies_never_overwrites_rotated_ones(
+    sessions: SessionVault,
+) -> None:
+    await sessions.save(
+        SELLER, parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN), username="marie_dressing"
+    )
+    before = await sessions.checkout(SELLER)
+    assert before is not None
+    rotated = parse_cookies(f"refresh_token_web={fake_jwt('refresh', issued=1)}", BASE, LOGIN)
+    await sessions.writer(SELLER, before)(rotated)  # the publish rotated the refresh token
+    stale = parse_cookies(f"refresh_token_web={REFRESH}", BASE, LOGIN)
+
+    assert await sessions.update_cookies(SELLER, stale, lineage=before.lineage) is None
 
     cookies = await sessions.load(SELLER)
     assert cookies is not None
-    assert by_name(cookies)["access_token_web"]["value"] == access[0]["value"]
-    assert by_name(cookies)["datadome"]["value"] == "fresh-challenge-pass"
+    assert by_name(cookies)["refresh_token_web"]["value"] == rotated[0]["value"]
 
 
 async def test_reconnecting_keeps_the_publish_pace_and_refreshes_the_rest(
@@ -624,7 +668,7 @@ async def test_disconnect_forgets_the_session_and_a_late_publish_does_not_revive
     await sessions.save(SELLER, cookies, username="marie_dressing")
 
     assert await sessions.delete(SELLER) is True
-    assert await sessions.update_cookies(SELLER, cookies) is False
+    assert await sessions.update_cookies(SELLER, cookies, lineage=1) is None
     assert await sessions.set_status(SELLER, SESSION_EXPIRED) is False
     assert await sessions.load(SELLER) is None
     assert await sessions.info(SELLER) is None
@@ -642,5 +686,7 @@ async def test_a_changed_secret_key_asks_the_seller_to_connect_again(
     with pytest.raises(SessionUnreadable, match="please /connect again"):
         await after_key_change.load(SELLER)
     with pytest.raises(SessionUnreadable):
-        await after_key_change.update_cookies(SELLER, [])
+        await after_key_change.update_cookies(
+            SELLER, parse_cookies(DEVTOOLS_HEADER, BASE, LOGIN), lineage=1
+        )
     assert await sessions.load(SELLER) is not None  # nothing was overwritten

@@ -32,6 +32,11 @@ async def gate(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop  # channel posts and the like are not for us
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        # An edited caption or text is not a new photo or request: acting on it again would
+        # make a second draft (two AI calls) or apply an edit twice.
+        log.debug("ignored an edited message from user %s", user.id)
+        raise ApplicationHandlerStop
     lang = ui_language(user.language_code)
     if services.access.is_allowed(user.id):
         context.seller = await services.sellers.enter(user.id, lang)

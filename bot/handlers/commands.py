@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import tempfile
 from datetime import UTC, datetime
@@ -16,11 +17,14 @@ from bot.context import BotContext
 from bot.handlers import session
 from bot.state import BotState
 from bot.texts import t
-from core.drafts.export import export_filename, write_export
+from core.drafts.export import write_export_parts
 from core.drafts.models import DraftStatus
 
 PAGE_SIZE = 8
+log = logging.getLogger(__name__)
+
 BOT_API_UPLOAD_LIMIT = 50 * 2**20  # bots may send files up to 50 MB
+EXPORT_PART_BYTES = 45 * 2**20  # planned part size, with room under the limit
 
 
 async def _reply(update: Update, text: str, **kwargs: object) -> None:
@@ -164,16 +168,24 @@ async def export(update: Update, context: BotContext) -> None:
         await _reply(update, t(lang, "export_empty"))
         return
     with tempfile.TemporaryDirectory(prefix="export-") as tmp:
-        target = Path(tmp) / export_filename(datetime.now(UTC))
-        summary = await write_export(services.exporter, user_id, target)
-        if summary.size_bytes > BOT_API_UPLOAD_LIMIT:
-            size = f"{summary.size_bytes / 2**20:.0f}"
-            await _reply(update, t(lang, "export_too_big", size=size))
-            return
-        with target.open("rb") as fh:
-            await message.reply_document(
-                fh, filename=target.name, caption=t(lang, "export_caption")
+        try:
+            parts = await write_export_parts(
+                services.exporter, user_id, Path(tmp), max_bytes=EXPORT_PART_BYTES
             )
+        except OSError as exc:
+            log.warning("export of user %s failed: %s", user_id, exc)
+            await _reply(update, t(lang, "export_failed"))
+            return
+        for n, (path, summary) in enumerate(parts, start=1):
+            if summary.size_bytes > BOT_API_UPLOAD_LIMIT:
+                size = f"{summary.size_bytes / 2**20:.0f}"
+                await _reply(update, t(lang, "export_too_big", size=size))
+                continue
+            caption = t(lang, "export_caption")
+            if len(parts) > 1:
+                caption = t(lang, "export_part", n=n, total=len(parts)) + " " + caption
+            with path.open("rb") as fh:
+                await message.reply_document(fh, filename=path.name, caption=caption)
 
 
 async def one(update: Update, context: BotContext) -> None:

@@ -65,6 +65,7 @@ TEXTS: dict[str, str] = {
     "batch_full": "A batch holds at most {limit} photos: the rest were not kept. Send them again "
     "after this batch is done.",
     "skipped_header": "Skipped:",
+    "skipped_more": "- and {count} more ({reason})",
     "skipped_line": "- {name}: {reason}",
     "skip_video": "a video, not a photo",
     "skip_sticker": "a sticker, not a photo",
@@ -258,6 +259,11 @@ TEXTS: dict[str, str] = {
     "err_size_too_long": "That size is too long: {count} characters, {max} at most.",
     "err_photos_missing": "This draft has no photos left.",
     "err_photo_not_found": "There is no photo {number}: this draft has {count}.",
+    "export_part": "Part {n} of {total}.",
+    "export_failed": (
+        "The export could not be written (the server's disk may be full). Nothing was "
+        "lost; try again later."
+    ),
     "export_too_big": "Your export is {size} MB, over Telegram's 50 MB limit for "
     "bots. Delete old drafts, or ask the bot's owner for the file.",
     # --- Vinted session and publishing ------------------------------------------------------

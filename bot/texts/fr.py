@@ -74,6 +74,7 @@ TEXTS: dict[str, str] = {
     "batch_full": "Un lot contient au maximum {limit} photos : les suivantes n'ont pas été "
     "gardées. Renvoyez-les une fois ce lot terminé.",
     "skipped_header": "Fichiers ignorés :",
+    "skipped_more": "- et {count} autres ({reason})",
     "skipped_line": "- {name} : {reason}",
     "skip_video": "une vidéo, pas une photo",
     "skip_sticker": "un sticker, pas une photo",
@@ -274,6 +275,11 @@ TEXTS: dict[str, str] = {
     "err_size_too_long": "Cette taille est trop longue : {count} caractères, {max} au maximum.",
     "err_photos_missing": "Ce brouillon n'a plus de photos.",
     "err_photo_not_found": "Il n'y a pas de photo {number} : ce brouillon en a {count}.",
+    "export_part": "Partie {n} sur {total}.",
+    "export_failed": (
+        "L'export n'a pas pu être écrit (le disque du serveur est peut-être plein). Rien "
+        "n'est perdu ; réessayez plus tard."
+    ),
     "export_too_big": "Votre export fait {size} Mo, au-delà de la limite de 50 Mo de Telegram "
     "pour les bots. Supprimez d'anciens brouillons, ou demandez le fichier au propriétaire "
     "du bot.",

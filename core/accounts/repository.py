@@ -21,6 +21,7 @@ class StoredSession(BaseModel):
     last_publish_at: datetime | None = None
     status: str = "unknown"
     version: int = 1  # grows with every write of the row
+    cookies_version: int = 1  # grows when the cookies are replaced or rotated
 
 
 class SessionRepository:
@@ -46,7 +47,8 @@ class SessionRepository:
             " SET encrypted = excluded.encrypted, username = excluded.username,"
             " account_id = excluded.account_id, checked_at = excluded.checked_at,"
             " last_publish_at = excluded.last_publish_at, status = excluded.status,"
-            " version = marketplace_sessions.version + 1",
+            " version = marketplace_sessions.version + 1,"
+            " cookies_version = marketplace_sessions.cookies_version + 1",
             (
                 session.user_id,
                 self.marketplace,
@@ -59,12 +61,16 @@ class SessionRepository:
             ),
         )
 
-    async def set_cookies(self, user_id: int, encrypted: bytes) -> bool:
-        """Replace the encrypted cookies only; False if the seller disconnected."""
+    async def set_cookies(self, user_id: int, encrypted: bytes, *, lineage: int) -> bool:
+        """Replace the encrypted cookies if they are still of `lineage`; False otherwise.
+
+        False when the seller disconnected, reconnected, or another run rotated them since.
+        """
         changed = await self.db.execute(
-            "UPDATE marketplace_sessions SET encrypted = ?, version = version + 1"
-            " WHERE user_id = ? AND marketplace = ?",
-            (encrypted, user_id, self.marketplace),
+            "UPDATE marketplace_sessions SET encrypted = ?, version = version + 1,"
+            " cookies_version = cookies_version + 1"
+            " WHERE user_id = ? AND marketplace = ? AND cookies_version = ?",
+            (encrypted, user_id, self.marketplace, lineage),
         )
         return changed == 1
 
@@ -103,4 +109,5 @@ def _session(row: Row) -> StoredSession:
         last_publish_at=dt(row["last_publish_at"]),
         status=row["status"],
         version=row["version"],
+        cookies_version=row["cookies_version"],
     )

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.accounts.cookies import keep_http_only, parse_cookies
+from core.accounts.cookies import Cookie, keep_http_only, parse_cookies
 from core.accounts.sessions import SessionVault
 from core.accounts.vault import SessionUnreadable
 from core.catalogs.service import CatalogService
@@ -64,6 +64,10 @@ class AccountService:
         is stored then.
         """
         cookies = parse_cookies(pasted, self.base_url, self.marketplace.login_cookies)
+        async with self.sessions.account_lock(user_id):
+            return await self._connect(user_id, cookies)
+
+    async def _connect(self, user_id: int, cookies: list[Cookie]) -> Connected | Outcome:
         try:
             known = await self.sessions.load(user_id) or []
         except SessionUnreadable:
@@ -84,12 +88,14 @@ class AccountService:
 
     async def check_page(self, user_id: int) -> HealthReport:
         """Open the upload page with the seller's session and check everything we need."""
-        cookies = await self.sessions.load(user_id)  # raises SessionUnreadable
-        if cookies is None:
-            raise NotConnected()
-        report = await self.marketplace.health_check(list(map(dict, cookies)))
-        if report.cookies:
-            await self.sessions.update_cookies(user_id, report.cookies)
+        async with self.sessions.account_lock(user_id):
+            checkout = await self.sessions.checkout(user_id)  # raises SessionUnreadable
+            if checkout is None:
+                raise NotConnected()
+            report = await self.marketplace.health_check(
+                list(map(dict, checkout.cookies)),
+                on_cookies=self.sessions.writer(user_id, checkout),
+            )
         if report.missing:
             log.warning("the upload page changed: missing %s", ", ".join(report.missing))
         return report
@@ -102,18 +108,21 @@ class AccountService:
         draft = await self.drafts.get(draft_id, user_id=user_id)
         if draft is None:
             return None
-        cookies = await self.sessions.load(user_id)
-        if cookies is None:
-            raise NotConnected()
         photos = await self.photos.get_photos(draft.photo_ids, user_id)
         category = await self.catalogs.choice_for(draft)
         if category is None:
             raise ListingInvalid("category", "the marketplace's category is still to choose")
         form = self.marketplace.form_for(draft, photos, self.data_dir, category)
-        result = await self.marketplace.publish(list(map(dict, cookies)), form, mode="dry_run")
-        if result.cookies:
-            await self.sessions.update_cookies(user_id, result.cookies)
-        return result
+        async with self.sessions.account_lock(user_id):  # never beside a publish on it
+            checkout = await self.sessions.checkout(user_id)
+            if checkout is None:
+                raise NotConnected()
+            return await self.marketplace.publish(
+                list(map(dict, checkout.cookies)),
+                form,
+                mode="dry_run",
+                on_cookies=self.sessions.writer(user_id, checkout),
+            )
 
     async def disconnect(self, user_id: int) -> bool:
         return await self.sessions.delete(user_id)

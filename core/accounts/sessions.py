@@ -1,10 +1,17 @@
-"""Each seller's marketplace session: encrypted at rest, its rotated tokens always kept."""
+"""Each seller's marketplace session: encrypted at rest, its rotated tokens always kept.
+
+Browser work on an account (publishing, look-ups, /dryrun, /check, reading the catalog, the
+daily check) runs under that account's one lock (`account_lock`), from cookies checked out
+with their lineage; what the site hands back is written only onto that same lineage, so a run
+that ends late never overwrites a newer session (a reconnection, or tokens rotated since).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from core.accounts.cookies import Cookie, merge_rotated
@@ -18,6 +25,14 @@ SESSION_UNKNOWN = "unknown"
 SESSION_EXPIRED = "expired"
 
 
+@dataclass(frozen=True)
+class Checkout:
+    """The cookies a run starts from, and the lineage it may write its rotations onto."""
+
+    cookies: list[Cookie]
+    lineage: int
+
+
 class SessionVault:
     """Keep each seller's session encrypted in the store, and its rotations saved."""
 
@@ -26,6 +41,11 @@ class SessionVault:
         self.vault = vault
         # Saves are read-modify-write: without it a rotation could undo a concurrent one.
         self._lock = asyncio.Lock()
+        self._accounts: dict[int, asyncio.Lock] = {}
+
+    def account_lock(self, user_id: int) -> asyncio.Lock:
+        """The one lock every piece of browser work on this seller's account runs under."""
+        return self._accounts.setdefault(user_id, asyncio.Lock())
 
     def __repr__(self) -> str:
         return "SessionVault(<cookies hidden>)"
@@ -70,16 +90,52 @@ class SessionVault:
             log.warning("the session of user %s is unreadable: %s", user_id, exc.reason)
             raise
 
-    async def update_cookies(self, user_id: int, cookies: Iterable[Mapping[str, Any]]) -> bool:
-        """Save the cookies a browser came back with; False if the seller disconnected."""
+    async def checkout(self, user_id: int) -> Checkout | None:
+        """Return the cookies to start a run from, None if never connected.
+
+        Raises SessionUnreadable.
+        """
+        session = await self.repo.get(user_id)
+        if session is None:
+            return None
+        try:
+            cookies = self.vault.open(session.encrypted)
+        except SessionUnreadable as exc:
+            log.warning("the session of user %s is unreadable: %s", user_id, exc.reason)
+            raise
+        return Checkout(cookies, session.cookies_version)
+
+    async def update_cookies(
+        self, user_id: int, cookies: Iterable[Mapping[str, Any]], *, lineage: int
+    ) -> int | None:
+        """Save the cookies a run came back with onto the lineage it started from.
+
+        Returns the new lineage, or None (nothing written) when the seller disconnected or the
+        session moved on meanwhile (reconnected, or rotated by another run).
+        """
+        cookies = list(cookies)
+        if not cookies:
+            return lineage
         async with self._lock:
             session = await self.repo.get(user_id)
             if session is None:
                 # Never bring back a session the seller removed while a publish was running.
-                return False
+                return None
+            if session.cookies_version != lineage:
+                log.warning(
+                    "user %s: the session changed during the run; its cookies are not kept",
+                    user_id,
+                )
+                return None
             merged = merge_rotated(self.vault.open(session.encrypted), cookies)
             # Only the cookies column: the queue may stamp last_publish_at meanwhile.
-            return await self.repo.set_cookies(user_id, self.vault.seal(merged))
+            if not await self.repo.set_cookies(user_id, self.vault.seal(merged), lineage=lineage):
+                return None
+            return lineage + 1
+
+    def writer(self, user_id: int, checkout: Checkout) -> CookieWriter:
+        """Return the sink a run hands its cookies to, following the lineage it writes."""
+        return CookieWriter(self, user_id, checkout.lineage)
 
     async def set_status(self, user_id: int, status: str) -> bool:
         """Record what a check of the session found (active, expired...); False if none."""
@@ -103,6 +159,25 @@ class SessionVault:
 
     async def connected_users(self) -> list[int]:
         return await self.repo.users()
+
+
+class CookieWriter:
+    """Writes one run's cookies back, each time onto the lineage its last write made."""
+
+    def __init__(self, vault: SessionVault, user_id: int, lineage: int) -> None:
+        self._vault = vault
+        self._user_id = user_id
+        self.lineage = lineage
+        self.lost = False  # the session moved on: this run's cookies were not kept
+
+    async def __call__(self, cookies: Iterable[Mapping[str, Any]]) -> None:
+        if self.lost:
+            return
+        new = await self._vault.update_cookies(self._user_id, cookies, lineage=self.lineage)
+        if new is None:
+            self.lost = True
+        else:
+            self.lineage = new
 
 
 def _without_blob(session: StoredSession) -> StoredSession:

@@ -32,7 +32,7 @@ from core.drafts.lifecycle import EDITABLE
 from core.drafts.models import Draft
 from core.drafts.repository import DraftRepository
 from core.events import EventLog
-from core.marketplace import CatalogNode, CategoryChoice, Cookies, Marketplace, Outcome
+from core.marketplace import CatalogNode, CategoryChoice, Marketplace, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -68,21 +68,21 @@ class CatalogService:
 
     # ---- the tree ------------------------------------------------------------------------
 
-    async def refresh(self, user_id: int, cookies: Cookies | None = None) -> bool:
-        """Read the site's tree through the seller's session and keep it; False if it failed."""
-        if cookies is None:
-            try:
-                loaded = await self.sessions.load(user_id)
-            except SessionUnreadable:
-                return False
-            if loaded is None:
-                return False
-            cookies = [dict(c) for c in loaded]
+    async def refresh(self, user_id: int) -> bool:
+        """Read the site's tree through the seller's session and keep it; False if it failed.
 
-        async def keep(rotated: Cookies) -> None:
-            await self.sessions.update_cookies(user_id, rotated)
-
-        found = await self.marketplace.read_catalog(cookies, on_cookies=keep)
+        The caller holds the account's lock (`sessions.account_lock`).
+        """
+        try:
+            checkout = await self.sessions.checkout(user_id)
+        except SessionUnreadable:
+            return False
+        if checkout is None:
+            return False
+        found = await self.marketplace.read_catalog(
+            [dict(c) for c in checkout.cookies],
+            on_cookies=self.sessions.writer(user_id, checkout),
+        )
         if isinstance(found, Outcome) or not found:
             log.warning("could not read the catalog of %s: %s", self.site, found)
             return False
@@ -95,7 +95,8 @@ class CatalogService:
         stored = await self.repo.tree(self.site)
         if stored is not None and self.repo.db.now() - stored[1] < STALE_AFTER:
             return False
-        return await self.refresh(user_id)
+        async with self.sessions.account_lock(user_id):
+            return await self.refresh(user_id)
 
     async def tree(self) -> list[CatalogNode] | None:
         stored = await self.repo.tree(self.site)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -103,9 +104,11 @@ class DraftingService:
         if not todo:
             return await self._finish(batch_id, done_drafts)
 
-        images = await asyncio.gather(*(self._vision_image(p) for p in todo))
+        # Only what each photo is, not its pixels: the JPEGs are read once an AI slot is free,
+        # so sellers waiting for one hold no photos in memory.
+        images = [self._vision_meta(p) for p in todo]
         try:
-            groups, usage = await self._group(batch, images)
+            groups, usage = await self._group(batch, todo, images)
         except (AnalysisUnavailable, AnalysisBadAnswer) as exc:
             log.warning("batch %s: grouping failed (%s), one item per album", batch_id, exc)
             groups, usage = _groups_by_album(images), Usage()
@@ -123,8 +126,7 @@ class DraftingService:
         lock = asyncio.Lock()
 
         async def one(group: Group) -> Draft:
-            group_photos = [by_index[i] for i in group.indices]
-            group_images = [img for img in images if img.index in set(group.indices)]
+            group_photos = [by_index[i] for i in group.indices if i in by_index]
             draft = Draft(
                 user_id=batch.user_id,
                 batch_id=batch_id,
@@ -133,7 +135,7 @@ class DraftingService:
                 hint=batch.hint,
                 usage=share,
             )
-            draft = await self._write_draft(draft, group_images, group.label_indices)
+            draft = await self._write_draft(draft, group_photos, group.label_indices)
             async with lock:
                 state.drafts_written += 1
                 await self.batches.update(batch_id, drafts_done=state.drafts_written)
@@ -153,32 +155,45 @@ class DraftingService:
         return drafts
 
     async def _group(
-        self, batch: Batch, images: Sequence[VisionImage]
+        self, batch: Batch, photos: Sequence[Photo], metas: Sequence[VisionImage]
     ) -> tuple[list[Group], Usage]:
-        if batch.mode is GroupingMode.ONE or len(images) == 1:
-            return [Group(indices=[i.index for i in images], label_indices=[])], Usage()
+        if batch.mode is GroupingMode.ONE or len(metas) == 1:
+            return [Group(indices=[i.index for i in metas], label_indices=[])], Usage()
         if batch.mode is GroupingMode.ALBUM:
-            return _groups_by_album(images), Usage()
+            return _groups_by_album(metas), Usage()
         async with self._slots:
+            images = await self._vision_images(photos)
             return await self.analyser.group(images, hint=batch.hint)
 
-    async def _vision_image(self, photo: Photo) -> VisionImage:
-        data = await asyncio.to_thread((self.data_dir / photo.vision_path).read_bytes)
+    def _vision_meta(self, photo: Photo) -> VisionImage:
+        """The photo as the model will see it, without its JPEG (read when a slot is free)."""
         # Both JPEGs come from the same original and neither is upscaled, so the vision size
         # follows from the stored Vinted size.
         scale = min(1.0, self.limits.vision_long_side / max(photo.width, photo.height, 1))
         return VisionImage(
             index=photo.position,
-            jpeg=data,
+            jpeg=b"",
             width=round(photo.width * scale),
             height=round(photo.height * scale),
             album_key=photo.album_key,
         )
 
+    async def _vision_images(self, photos: Sequence[Photo]) -> list[VisionImage]:
+        """Read the photos' vision JPEGs (inside an AI slot: memory follows the slots)."""
+
+        def read() -> list[bytes]:
+            return [(self.data_dir / p.vision_path).read_bytes() for p in photos]
+
+        data = await asyncio.to_thread(read)
+        return [
+            dataclasses.replace(self._vision_meta(p), jpeg=jpeg)
+            for p, jpeg in zip(photos, data, strict=True)
+        ]
+
     async def _write_draft(
         self,
         draft: Draft,
-        images: Sequence[VisionImage],
+        photos: Sequence[Photo],
         label_indices: Sequence[int],
         *,
         keep_on_failure: bool = False,
@@ -191,9 +206,11 @@ class DraftingService:
         previous_status = draft.status
         try:
             async with self._slots:
+                images = await self._vision_images(photos)
                 out, usage = await self.analyser.draft(
                     images, language=draft.language, hint=draft.hint, label_indices=label_indices
                 )
+                del images
             listing, to_confirm = to_listing(out)
             draft.usage = draft.usage + usage
             draft.confidence = out.confidence
@@ -303,7 +320,6 @@ class DraftingService:
         draft stays failed with the new reason. StaleDraft when the draft changed meanwhile.
         """
         photos = await self.batches.get_photos(draft.photo_ids)
-        images = [await self._vision_image(p) for p in photos]
         fresh = Draft(
             id=draft.id,
             version=draft.version,
@@ -318,7 +334,7 @@ class DraftingService:
             card_message_id=draft.card_message_id,
         )
         return await self._write_draft(
-            fresh, images, label_indices=(), keep_on_failure=bool(draft.title)
+            fresh, photos, label_indices=(), keep_on_failure=bool(draft.title)
         )
 
 

@@ -43,6 +43,9 @@ CSV_COLUMNS = (
     "created",
 )
 _PAGE = 200
+# What a part of an export is planned with, beyond the photos' own sizes (JSON, CSV, headers).
+_PER_DRAFT_BYTES = 4096
+_PER_ENTRY_BYTES = 200
 # A spreadsheet runs a cell starting with these as a formula; the model writes these texts.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,6 +102,57 @@ async def write_export(
     """Write the same ZIP as export_user to a file, without holding it in memory."""
     content = await _collect(exporter, user_id, now)
     return await asyncio.to_thread(_zip_file, content, target)
+
+
+async def write_export_parts(
+    exporter: Exporter,
+    user_id: int,
+    directory: Path,
+    *,
+    max_bytes: int,
+    now: datetime | None = None,
+) -> list[tuple[Path, ExportSummary]]:
+    """Write the export as ZIPs of at most about `max_bytes` each, drafts never split.
+
+    The parts are planned from the files' sizes before anything is written, so a large export
+    never fills the disk first and is refused after; each part is a whole export of its
+    drafts (drafts.json, drafts.csv and their photos).
+    """
+    content = await _collect(exporter, user_id, now)
+    return await asyncio.to_thread(_zip_parts, content, directory, max_bytes)
+
+
+def _zip_parts(
+    content: _Content, directory: Path, max_bytes: int
+) -> list[tuple[Path, ExportSummary]]:
+    located = _locate(content)
+    groups: list[list[Draft]] = [[]]
+    size = 0
+    for draft in content.drafts:
+        assert draft.id is not None
+        weight = _PER_DRAFT_BYTES + sum(
+            f.source.stat().st_size + _PER_ENTRY_BYTES
+            for f in located.get(draft.id, [])
+            if f.source is not None
+        )
+        if groups[-1] and size + weight > max_bytes:
+            groups.append([])
+            size = 0
+        groups[-1].append(draft)
+        size += weight
+    stem = export_filename(content.now).removesuffix(".zip")
+    written = []
+    for n, drafts in enumerate(groups, start=1):
+        name = f"{stem}.zip" if len(groups) == 1 else f"{stem}-{n}-of-{len(groups)}.zip"
+        ids = {d.id for d in drafts}
+        part = _Content(
+            content.data_dir,
+            drafts,
+            {i: p for i, p in content.photo_paths.items() if i in ids},
+            content.now,
+        )
+        written.append((directory / name, _zip_file(part, directory / name)))
+    return written
 
 
 async def _collect(exporter: Exporter, user_id: int, now: datetime | None) -> _Content:

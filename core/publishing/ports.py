@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
+from core.accounts.sessions import Checkout, CookieWriter
 from core.drafts.models import Draft
 from core.marketplace import Marketplace
 
@@ -16,11 +17,14 @@ __all__ = ["Marketplace", "NotifierPort", "SessionPort"]
 class SessionPort(Protocol):
     """The sellers' encrypted marketplace cookies (core.accounts.sessions.SessionVault)."""
 
-    async def load(self, user_id: int) -> Sequence[Mapping[str, Any]] | None: ...
+    def account_lock(self, user_id: int) -> asyncio.Lock:
+        """The one lock all browser work on the account runs under."""
 
-    async def update_cookies(
-        self, user_id: int, cookies: Sequence[Mapping[str, Any]]
-    ) -> object: ...
+    async def checkout(self, user_id: int) -> Checkout | None:
+        """The cookies to start a run from, with their lineage; raises SessionUnreadable."""
+
+    def writer(self, user_id: int, checkout: Checkout) -> CookieWriter:
+        """The sink a run's cookies go to, written only onto the lineage it started from."""
 
     async def account_id(self, user_id: int) -> str | None: ...
 

@@ -20,6 +20,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.accounts.sessions import Checkout, CookieWriter
 from core.accounts.vault import SessionUnreadable
 from core.catalogs.service import CatalogService
 from core.drafts.models import Draft, DraftStatus
@@ -95,7 +96,6 @@ class PublishingQueue:
         # Names this queue's leases: another process never takes over a live publish, and a
         # restarted bot sees at once that the process behind an old lease is gone.
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-        self._locks: dict[int, asyncio.Lock] = {}
         self._slots = asyncio.Semaphore(config.concurrency)
         self._in_flight: set[int] = set()
         self.finder = ListingFinder(marketplace, sessions, attempts)
@@ -138,7 +138,8 @@ class PublishingQueue:
         return await self.reconciler.reconcile()
 
     def _lock(self, user_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(user_id, asyncio.Lock())
+        # The account's one lock: /dryrun, /check and the catalog read wait for a publish.
+        return self.sessions.account_lock(user_id)
 
     async def _run_account(self, user_id: int) -> RunReport | None:
         lock = self._lock(user_id)
@@ -164,12 +165,11 @@ class PublishingQueue:
         assert draft.id is not None
         # Cookies first: without a session nothing is claimed and the draft keeps its place.
         try:
-            loaded = await self.sessions.load(user_id)
+            checkout = await self.sessions.checkout(user_id)
         except SessionUnreadable:
             return await self._pause_before_claim(user_id, draft, SESSION_UNREADABLE)
-        if loaded is None:
+        if checkout is None:
             return await self._pause_before_claim(user_id, draft, SESSION_MISSING)
-        cookies = cookie_list(loaded)
         attempt_id = await self.attempts.begin(
             draft.id,
             user_id,
@@ -183,7 +183,7 @@ class PublishingQueue:
         self._in_flight.add(attempt_id)
         heartbeat = asyncio.create_task(self._keep_lease(attempt_id))
         try:
-            return await self._run(attempt_id, entry, cookies, rules)
+            return await self._run(attempt_id, entry, checkout, rules)
         finally:
             heartbeat.cancel()
             with suppress(asyncio.CancelledError):
@@ -194,11 +194,15 @@ class PublishingQueue:
                 await self.attempts.release_lease(attempt_id, self.owner)
 
     async def _run(
-        self, attempt_id: int, entry: QueuedDraft, cookies: Cookies, rules: AccountRules
+        self, attempt_id: int, entry: QueuedDraft, checkout: Checkout, rules: AccountRules
     ) -> RunReport:
         draft = entry.draft
         try:
-            category = await self._category(draft, cookies)
+            if await self._category_read(draft):
+                # Reading the tree went through the session: start from what it left.
+                with suppress(SessionUnreadable):
+                    checkout = await self.sessions.checkout(draft.user_id) or checkout
+            category = await self._category(draft)
             photos = await self.photos.get_photos(draft.photo_ids, draft.user_id)
             form = self.marketplace.form_for(draft, photos, self.config.data_dir, category)
         except ListingInvalid as exc:
@@ -213,23 +217,32 @@ class PublishingQueue:
         async def on_created(item_id: int) -> None:
             await self.attempts.record_item(attempt_id, item_id)
 
+        writer = self.sessions.writer(draft.user_id, checkout)
         try:
             result = await self.marketplace.publish(
-                cookies, form, mode=rules.mode, on_created=on_created, on_known=on_known
+                cookie_list(checkout.cookies),
+                form,
+                mode=rules.mode,
+                on_created=on_created,
+                on_known=on_known,
+                on_cookies=writer,
             )
         except Exception:
             # The listing may exist: the attempt stays running for reconcile() to settle.
             log.exception("publishing draft %s broke off; reconcile will check", draft.id)
             return RunReport(draft.user_id, draft.id, INTERRUPTED)
-        await self._save_cookies(draft.user_id, result.cookies)
-        return await self._settle(attempt_id, entry, result, rules, cookies, known)
+        await self._save_cookies(writer, result.cookies)
+        return await self._settle(attempt_id, entry, result, rules, known)
 
-    async def _category(self, draft: Draft, cookies: Cookies) -> CategoryChoice:
-        """Return the draft's leaf in the site's tree, reading the tree first if none is kept."""
+    async def _category_read(self, draft: Draft) -> bool:
+        """Read the site's tree first when none is kept and the draft needs it."""
+        if await self.catalogs.choice_for(draft) is None and await self.catalogs.tree() is None:
+            return await self.catalogs.refresh(draft.user_id)  # under the account's lock
+        return False
+
+    async def _category(self, draft: Draft) -> CategoryChoice:
+        """Return the draft's leaf in the site's tree."""
         choice = await self.catalogs.choice_for(draft)
-        if choice is None and await self.catalogs.tree() is None:
-            await self.catalogs.refresh(draft.user_id, cookies)
-            choice = await self.catalogs.choice_for(draft)
         if choice is None:
             raise ListingInvalid("category", "the marketplace's category is still to choose")
         return choice
@@ -262,7 +275,6 @@ class PublishingQueue:
         entry: QueuedDraft,
         result: PublishResult,
         rules: AccountRules,
-        cookies: Cookies,
         known: list[int],
     ) -> RunReport:
         outcome = result.outcome
@@ -273,8 +285,9 @@ class PublishingQueue:
             url = self.marketplace.listing_url(item_id)
         if outcome.kind not in ("published", "saved_as_draft") and result.maybe_created:
             # The create call went out unanswered: look before trying again.
+            # From the cookies the run left (rotated), not the ones it started from.
             found = await self.finder.look_up(
-                entry.draft, is_draft=rules.mode == "draft", known=known, cookies=cookies
+                entry.draft, is_draft=rules.mode == "draft", known=known
             )
             if found is None:
                 return RunReport(entry.draft.user_id, entry.draft.id, INTERRUPTED)  # later
@@ -384,11 +397,13 @@ class PublishingQueue:
         start, end = rules.day_bounds(now)
         return await self.attempts.count_published(user_id, start, end)
 
-    async def _save_cookies(self, user_id: int, cookies: Cookies) -> None:
-        """Save the cookies the run came back with: the marketplace rotates its tokens."""
-        if not cookies:
-            return
+    async def _save_cookies(self, writer: CookieWriter, cookies: Cookies) -> None:
+        """Save the cookies the run came back with (the marketplace rotates its tokens).
+
+        The writer follows the run's lineage: when the marketplace already handed them over
+        through on_cookies this merges the same cookies again, which changes nothing.
+        """
         try:
-            await self.sessions.update_cookies(user_id, cookies)
+            await writer(cookies)
         except Exception:
-            log.exception("could not save the rotated cookies of user %s", user_id)
+            log.exception("could not save the rotated cookies of a run")

@@ -56,23 +56,20 @@ class ListingFinder:
         self.attempts = attempts
 
     async def look_up(
-        self,
-        draft: Draft,
-        *,
-        is_draft: bool,
-        known: list[int] | None,
-        cookies: Cookies | None = None,
+        self, draft: Draft, *, is_draft: bool, known: list[int] | None
     ) -> int | None:
-        """Look for the listing an attempt made: same title, price and photos, new, unlinked."""
-        if cookies is None:
-            try:
-                loaded = await self.sessions.load(draft.user_id)
-            except SessionUnreadable:
-                loaded = None
-            if loaded is None:
-                log.warning("no session to look for draft %s", draft.id)
-                return None
-            cookies = cookie_list(loaded)
+        """Look for the listing an attempt made: same title, price and photos, new, unlinked.
+
+        The caller holds the account's lock; the cookies are read now, so the look-up starts
+        from whatever the last run rotated them to.
+        """
+        try:
+            checkout = await self.sessions.checkout(draft.user_id)
+        except SessionUnreadable:
+            checkout = None
+        if checkout is None:
+            log.warning("no session to look for draft %s", draft.id)
+            return None
         # What was there before the form went out, or belongs to another draft, is not ours.
         exclude = set(known or ()) | await self.attempts.linked_items(draft.user_id)
         query = ListingQuery(
@@ -83,14 +80,12 @@ class ListingFinder:
             exclude=frozenset(exclude),
         )
         account_id = await self.sessions.account_id(draft.user_id)
-
-        # The marketplace may rotate the tokens during the look-up too: keep them.
-        async def keep(rotated: Cookies) -> None:
-            await self.sessions.update_cookies(draft.user_id, rotated)
-
         try:
             found = await self.marketplace.find_listing(
-                cookies, account_id, query, on_cookies=keep
+                cookie_list(checkout.cookies),
+                account_id,
+                query,
+                on_cookies=self.sessions.writer(draft.user_id, checkout),
             )
         except Exception:  # ListingLookupFailed, or the browser broke: "unknown", not "absent"
             log.warning("could not look for draft %s", draft.id, exc_info=True)

@@ -151,6 +151,22 @@ class UserSide(Media):
         message.file = stored
         return self._push_message(message)
 
+    def user_edits(
+        self, user: User, sent: MessageRef, *, text: str | None = None, caption: str | None = None
+    ) -> JSON:
+        """Edit one of the user's messages: the bot gets an `edited_message` update."""
+        message = self._find(user.id, message_id_of(sent))
+        if message is None or message.from_bot:
+            raise AssertionError(f"the user sent no message {message_id_of(sent)}")
+        if text is not None:
+            message.text = text
+            message.entities = command_entities(text)
+        if caption is not None:
+            message.caption = caption
+        data = {**message.to_dict(), "edit_date": int(time.time())}
+        self._push_update({"update_id": next(self._update_ids), "edited_message": data})
+        return data
+
     def user_blocks_bot(self, user: User) -> None:
         """Make every send to this user fail with 403 until the user writes again."""
         self._chat_state(user).blocked = True

@@ -17,6 +17,7 @@ from telegram.ext import Application
 from bot import cards
 from bot.context import BotContext
 from bot.sender import HARMLESS, Sender
+from core.private import is_disk_full
 from bot.texts import t
 from core.images import ImageRejected
 from core.intake.models import Batch
@@ -140,6 +141,11 @@ class Intake:
         except TelegramError as exc:
             log.warning("download of %s failed: %s", item.name, exc)
             current.skipped.append((item.name, "skip_download"))
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            log.error("the disk is full: photo %s not stored (%s)", item.name, exc)
+            current.skipped.append((item.name, "skip_disk_full"))
 
     async def _on_quiet(self, context: BotContext) -> None:
         """Close the seller's batch once no photo came during the quiet window."""

@@ -6,7 +6,9 @@ screenshots of their Vinted pages; on a shared machine none of it is anyone else
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from pathlib import Path
 
 DIR_MODE = 0o700
@@ -54,3 +56,10 @@ def lock_down(data_dir: Path) -> None:
             full = os.path.join(root, name)
             if not os.path.islink(full):
                 os.chmod(full, FILE_MODE)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Tell whether an error means the disk (or the user's quota) is full."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()

@@ -19,6 +19,7 @@ from bot.context import BotContext
 from bot.texts import t, ui_language
 from core.analysis import AnalysisBadAnswer, AnalysisUnavailable
 from core.drafts.parsing import EditRejected
+from core.private import is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ def friendly(exc: BaseException) -> str | None:
         return f"err_{exc.reason}"
     if isinstance(exc, AnalysisBadAnswer):
         return "err_ai_bad_answer"
+    if is_disk_full(exc):
+        log.error("the disk is full: %s", exc)  # the operator must make room
+        return "err_disk_full"
     return None
 
 

@@ -67,6 +67,7 @@ TEXTS: dict[str, str] = {
     "skipped_header": "Skipped:",
     "skipped_more": "- and {count} more ({reason})",
     "skipped_line": "- {name}: {reason}",
+    "skip_disk_full": "the server has no room left to store it; send it again later",
     "skip_video": "a video, not a photo",
     "skip_sticker": "a sticker, not a photo",
     "skip_animation": "an animation, not a photo",
@@ -252,6 +253,10 @@ TEXTS: dict[str, str] = {
     "err_category_unknown": "Unknown category: pick one from the list.",
     "err_too_many_colours": "Two colours at most, please.",
     "err_condition_unknown": "Pick a condition from the buttons.",
+    "err_disk_full": (
+        "The server's disk is full, so this could not be saved. Nothing you had is lost; "
+        "try again later."
+    ),
     "err_generic": "Something went wrong on my side. Please try again; if it persists, "
     "tell the bot's owner.",
     "err_field_unknown": "That field cannot be edited.",

@@ -76,6 +76,7 @@ TEXTS: dict[str, str] = {
     "skipped_header": "Fichiers ignorés :",
     "skipped_more": "- et {count} autres ({reason})",
     "skipped_line": "- {name} : {reason}",
+    "skip_disk_full": "le serveur n'a plus de place pour l'enregistrer ; renvoyez-la plus tard",
     "skip_video": "une vidéo, pas une photo",
     "skip_sticker": "un sticker, pas une photo",
     "skip_animation": "une animation, pas une photo",
@@ -268,6 +269,10 @@ TEXTS: dict[str, str] = {
     "err_category_unknown": "Catégorie inconnue : choisissez-en une dans la liste.",
     "err_too_many_colours": "Deux couleurs maximum, s'il vous plaît.",
     "err_condition_unknown": "Choisissez un état avec les boutons.",
+    "err_disk_full": (
+        "Le disque du serveur est plein : ceci n'a pas pu être enregistré. Rien de ce que "
+        "vous aviez n'est perdu ; réessayez plus tard."
+    ),
     "err_generic": "Un problème est survenu de mon côté. Réessayez ; si cela persiste, prévenez "
     "le propriétaire du bot.",
     "err_field_unknown": "Ce champ ne peut pas être modifié.",

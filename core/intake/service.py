@@ -123,8 +123,13 @@ class IntakeService:
             stem = f"{position:04d}"
             path = rel_dir / f"{stem}.jpg"
             vision_path = rel_dir / f"{stem}.vision.jpg"
-            await asyncio.to_thread(self._write, path, processed.vinted_jpeg)
-            await asyncio.to_thread(self._write, vision_path, processed.vision_jpeg)
+            try:
+                await asyncio.to_thread(self._write, path, processed.vinted_jpeg)
+                await asyncio.to_thread(self._write, vision_path, processed.vision_jpeg)
+            except OSError:
+                # A full disk: leave no half-stored photo behind; what was stored stays.
+                await asyncio.to_thread(self._unlink, path, vision_path)
+                raise
             photo = await self.batches.add_photo(
                 Photo(
                     user_id=batch.user_id,
@@ -146,6 +151,11 @@ class IntakeService:
     def _write(self, rel: Path, data: bytes) -> None:
         """Write a file atomically so a crash never leaves half a photo."""
         write_private(self.data_dir / rel, data)
+
+    def _unlink(self, *relative: Path) -> None:
+        for rel in relative:
+            for leftover in (self.data_dir / rel, self.data_dir / rel.with_name(rel.name + ".tmp")):
+                leftover.unlink(missing_ok=True)
 
     def _lock(self, batch_id: int) -> asyncio.Lock:
         return self._locks.setdefault(batch_id, asyncio.Lock())

@@ -17,12 +17,12 @@ from telegram.ext import Application
 from bot import cards
 from bot.context import BotContext
 from bot.sender import HARMLESS, Sender
-from core.private import is_disk_full
 from bot.texts import t
 from core.images import ImageRejected
 from core.intake.models import Batch
 from core.intake.service import BatchTooLarge, DuplicatePhoto
 from core.models import Progress
+from core.private import is_disk_full
 from core.sellers.models import Seller
 from core.services import Services
 

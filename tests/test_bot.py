@@ -284,6 +284,20 @@ async def test_editing_the_price_with_a_decimal_comma(world: World) -> None:
     assert draft.price is not None and draft.price.target == 25.5
 
 
+async def test_a_title_with_html_signs_is_asked_about_and_shown_as_typed(world: World) -> None:
+    card = await first_card(world, SELLER)
+    draft_id = _draft_id(card)
+    world.tg.user_presses(SELLER, card, f"d:{draft_id}:f:title", strict=False)
+    prompt = await world.tg.wait_for_message(SELLER, "titre", since=card)
+    world.tg.user_sends_text(SELLER, "Robe <Zara> & co 38", reply_to=prompt)
+    await world.tg.wait_for_message(SELLER, "Robe <Zara> & co 38", since=prompt)
+
+    # Asked again: the question quotes the current title, which must not be read as markup.
+    world.tg.user_presses(SELLER, card, f"d:{draft_id}:f:title", strict=False)
+    again = await world.tg.wait_for_message(SELLER, "(Robe <Zara> & co 38)", since=prompt)
+    assert "Traceback" not in again.content
+
+
 async def test_refused_price_keeps_the_question_open(world: World) -> None:
     card = await first_card(world, SELLER)
     # The price button of the field menu, pressed straight from the card's message.

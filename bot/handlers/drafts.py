@@ -221,7 +221,7 @@ async def _field(
     key = _ASK_KEYS.get(field)
     question = t(lang, key) if key else t(lang, "ask_value", field=t(lang, f"field_{field}"))
     if current and field != "description":
-        question += f"\n({current})"
+        question += f"\n({html.escape(current)})"
     chat_id = query.message.chat.id  # type: ignore[union-attr]
     prompt = await state.sender.text(
         chat_id, question, reply_markup=ForceReply(input_field_placeholder=current[:64] or None)

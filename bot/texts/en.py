@@ -147,6 +147,7 @@ TEXTS: dict[str, str] = {
     "missing_title_too_long": "a shorter title (70 characters at most)",
     "missing_description_missing": "a description",
     "missing_description_invalid": "a description of a few factual lines",
+    "missing_description_too_long": "a description of at most 2,000 characters",
     "missing_hashtags_invalid": "3 to 5 hashtags",
     "missing_emoji": "no emoji",
     "missing_marketing_phrases": "no marketing phrases",
@@ -245,6 +246,7 @@ TEXTS: dict[str, str] = {
     "err_ai_bad_answer": "the AI gave an unusable answer, tap Retry",
     "err_price_invalid": "That is not a price. Send a number of euros, e.g. 25 or 25,50.",
     "err_title_too_long": "That title has {count} characters: 70 at most, please.",
+    "err_description_too_long": "That description has {count} characters: {max} at most, please.",
     "err_value_empty": "Please send a value.",
     "err_draft_not_found": "This draft no longer exists.",
     "err_not_editable": "This draft cannot be changed now (it is being published or is "

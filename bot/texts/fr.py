@@ -157,6 +157,7 @@ TEXTS: dict[str, str] = {
     "missing_title_too_long": "un titre plus court (70 caractères maximum)",
     "missing_description_missing": "une description",
     "missing_description_invalid": "une description de quelques lignes factuelles",
+    "missing_description_too_long": "une description de 2 000 caractères au plus",
     "missing_hashtags_invalid": "3 à 5 hashtags",
     "missing_emoji": "pas d'emoji",
     "missing_marketing_phrases": "pas de formules commerciales",
@@ -261,6 +262,9 @@ TEXTS: dict[str, str] = {
     "err_ai_bad_answer": "l'IA a donné une réponse inutilisable, appuyez sur Réessayer",
     "err_price_invalid": "Ce n'est pas un prix. Envoyez un montant en euros, par ex. 25 ou 25,50.",
     "err_title_too_long": "Ce titre fait {count} caractères : 70 maximum, s'il vous plaît.",
+    "err_description_too_long": (
+        "Cette description fait {count} caractères : {max} maximum, s'il vous plaît."
+    ),
     "err_value_empty": "Merci d'envoyer une valeur.",
     "err_draft_not_found": "Ce brouillon n'existe plus.",
     "err_not_editable": "Ce brouillon ne peut pas être modifié maintenant (il est en cours de "

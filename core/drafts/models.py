@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from core.drafts.fields import LISTING_FIELDS
 from core.models import Condition, Price, Usage
+from core.text import DESCRIPTION_MAX, ITEM_MAX, ITEMS_MAX, LINE_MAX, clean_line, clean_text
 
 
 class DraftStatus(StrEnum):
@@ -42,6 +43,34 @@ class Listing(BaseModel):
     defects: list[str] = Field(default_factory=list)
     hashtags: list[str] = Field(default_factory=list)
     measurements: str | None = None
+
+    # Whatever writes a listing (the model, the seller, the database), its text is visible,
+    # normalised and bounded: see core/text.py.
+    @field_validator("title", "size", "category", mode="before")
+    @classmethod
+    def _line(cls, value: object, info: object) -> object:
+        name = getattr(info, "field_name", "")
+        return clean_line(value, LINE_MAX[name]) if isinstance(value, str) else value
+
+    @field_validator("brand", "material", "measurements", mode="before")
+    @classmethod
+    def _optional_line(cls, value: object, info: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return clean_line(value, LINE_MAX[getattr(info, "field_name", "")]) or None
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        return clean_text(value, DESCRIPTION_MAX) if isinstance(value, str) else value
+
+    @field_validator("colours", "defects", "hashtags", mode="before")
+    @classmethod
+    def _items(cls, value: object) -> object:
+        if not isinstance(value, list):
+            return value
+        cleaned = [clean_line(v, ITEM_MAX) if isinstance(v, str) else v for v in value]
+        return [v for v in cleaned if v != ""][:ITEMS_MAX]
 
 
 assert tuple(Listing.model_fields) == LISTING_FIELDS, "core.drafts.fields lists every field"
@@ -92,5 +121,7 @@ class Draft(Listing):
 
     def with_listing(self, listing: Listing, **changes: object) -> Draft:
         """Return a copy carrying the listing's fields (and any other changes)."""
-        fields = {name: getattr(listing, name) for name in LISTING_FIELDS}
+        # Validated again: whatever set the fields, their text is cleaned and bounded.
+        checked = Listing.model_validate(listing.model_dump())
+        fields = {name: getattr(checked, name) for name in LISTING_FIELDS}
         return self.model_copy(update={**fields, **changes})

@@ -17,7 +17,9 @@ from core.drafts.fields import CONFIRMABLE_FIELDS
 from core.drafts.models import Draft, Listing
 from core.models import Condition, Price
 from core.pricing import round_price
+from core.quality import DESCRIPTION_MAX_CHARS as DESCRIPTION_LIMIT
 from core.quality import TITLE_MAX_CHARS
+from core.text import clean_line, clean_text
 
 PRICE_MIN = 1.0  # Vinted's smallest asking price, EUR
 PRICE_MAX = 100_000.0
@@ -122,7 +124,7 @@ def price_around(target: float) -> Price:
 
 def parse_title(text: str) -> str:
     """Read a title: one line, at most 70 characters."""
-    title = " ".join((text or "").split())
+    title = clean_line(text or "", 10 * TITLE_MAX_CHARS)  # visible characters only
     if not title:
         raise EditRejected("value_empty", "the title is empty", field="title")
     if len(title) > TITLE_MAX_CHARS:
@@ -137,9 +139,17 @@ def parse_title(text: str) -> str:
 
 def parse_description(text: str) -> str:
     """Read a description, keeping its lines."""
-    description = (text or "").replace("\r\n", "\n").strip()
+    description = clean_text(text or "", 10 * DESCRIPTION_LIMIT)
     if not description:
         raise EditRejected("value_empty", "the description is empty", field="description")
+    if len(description) > DESCRIPTION_LIMIT:
+        raise EditRejected(
+            "description_too_long",
+            f"the description has {len(description)} characters, at most"
+            f" {DESCRIPTION_LIMIT} are allowed",
+            count=len(description),
+            max=DESCRIPTION_LIMIT,
+        )
     return description
 
 

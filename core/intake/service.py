@@ -154,7 +154,10 @@ class IntakeService:
 
     def _unlink(self, *relative: Path) -> None:
         for rel in relative:
-            for leftover in (self.data_dir / rel, self.data_dir / rel.with_name(rel.name + ".tmp")):
+            for leftover in (
+                self.data_dir / rel,
+                self.data_dir / rel.with_name(rel.name + ".tmp"),
+            ):
                 leftover.unlink(missing_ok=True)
 
     def _lock(self, batch_id: int) -> asyncio.Lock:

@@ -2,6 +2,7 @@
 
 from core.quality.gates import (
     DEFAULT_CONDITION,
+    DESCRIPTION_MAX_CHARS,
     DESCRIPTION_MIN_LINES,
     MISSING_KEYS,
     MODEL_FIXES,
@@ -16,6 +17,7 @@ from core.quality.titles import TITLE_MAX_CHARS
 
 __all__ = [
     "DEFAULT_CONDITION",
+    "DESCRIPTION_MAX_CHARS",
     "DESCRIPTION_MIN_LINES",
     "HASHTAGS_MAX",
     "HASHTAGS_MIN",

@@ -22,6 +22,7 @@ from core.quality.text import fold, has_emoji, strip_emoji
 from core.quality.titles import TITLE_MAX_CHARS, remove_title_phrases, shorten_title, tidy_title
 
 DESCRIPTION_MIN_LINES = 2
+DESCRIPTION_MAX_CHARS = 2000  # a listing a buyer reads, typed into the form key by key
 
 # Every key `missing` may hold, in the order they are reported. "emoji" is part of the
 # vocabulary but emoji are always stripped, so enforce() never reports it.
@@ -30,6 +31,7 @@ MISSING_KEYS = (
     "title_too_long",
     "description_missing",
     "description_invalid",
+    "description_too_long",
     "hashtags_invalid",
     "emoji",
     "marketing_phrases",
@@ -46,6 +48,7 @@ MODEL_FIXES = frozenset(
         "title_too_long",
         "description_missing",
         "description_invalid",
+        "description_too_long",
         "hashtags_invalid",
         "marketing_phrases",
         "category_missing",
@@ -137,6 +140,8 @@ def enforce(
         missing.add("description_missing")
     elif len(lines) < DESCRIPTION_MIN_LINES or has_hashtag(description):
         missing.add("description_invalid")
+    elif len(description) > DESCRIPTION_MAX_CHARS:
+        missing.add("description_too_long")
     if phrases.find(description) or phrases.find(title):
         missing.add("marketing_phrases")
 

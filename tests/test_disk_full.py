@@ -49,6 +49,9 @@ async def test_photos_that_do_not_fit_are_named_and_the_rest_is_drafted(
     kept = [photo_id for d in drafts for photo_id in d.photo_ids]
     assert drafts and kept  # what fitted became a draft
     assert "renvoyez-la plus tard" in notice.content and "Traceback" not in notice.content
-    stored = sorted(p.name for p in small_disk.rglob("*.jpg"))
-    assert len(stored) == 2 * len(kept)  # each kept photo whole, in both sizes
-    assert not list(small_disk.rglob("*.tmp"))  # nothing half-written left
+    assert len(files(small_disk, "*.jpg")) == 2 * len(kept)  # each kept photo, both sizes
+    assert files(small_disk, "*.tmp") == []  # nothing half-written left
+
+
+def files(directory: Path, pattern: str) -> list[str]:
+    return sorted(p.name for p in directory.rglob(pattern))

@@ -302,11 +302,13 @@ def read_model_edit(draft: Draft, out: EditOut) -> tuple[Listing, set[str]]:
     """
     updates: dict[str, Any] = {}
     clears: set[str] = set()
-    if out.title is not None and out.title.strip():
-        updates["title"] = " ".join(out.title.split())
-    if out.size is not None and out.size.strip():
+    # "Empty" is judged on the visible text: zero-width characters are no title.
+    title = clean_line(out.title or "", 10 * TITLE_MAX_CHARS)
+    if title:
+        updates["title"] = title
+    if out.size is not None and clean_line(out.size, 100):
         updates["size"] = parse_size(out.size)
-    if out.description is not None and any(line.strip() for line in out.description):
+    if out.description is not None and clean_text(out.description, 10 * DESCRIPTION_LIMIT):
         updates["description"] = out.description
     for name in ("brand", "material"):
         value = getattr(out, name)

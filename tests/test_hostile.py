@@ -22,7 +22,7 @@ from PIL import Image
 
 from core.drafts.models import DraftStatus
 from tests.fakes.telegram import ChatMessage, FakeTelegram
-from tests.test_bot import SELLER, World, photo
+from tests.test_bot import SELLER, World, photo, world  # noqa: F401
 
 pytestmark = pytest.mark.timeout(240)
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"

@@ -19,7 +19,7 @@ from bot.context import BotContext
 from bot.sender import HARMLESS, Sender
 from bot.texts import t
 from core.images import ImageRejected
-from core.intake.models import Batch
+from core.intake.models import Batch, BatchStatus, InboxItem
 from core.intake.service import BatchTooLarge, DuplicatePhoto
 from core.models import Progress
 from core.private import is_disk_full
@@ -95,6 +95,18 @@ class Intake:
                 current.full = True  # refused before any download or decoding
                 return
             current.accepted += 1
+            assert current.batch.id is not None and item.file_id is not None
+            # On record before the download: a restart from here on fetches it again.
+            await self.services.intake.receive(
+                InboxItem(
+                    batch_id=current.batch.id,
+                    position=position,
+                    file_id=item.file_id,
+                    name=item.name,
+                    album_key=item.album_key,
+                    caption=item.caption,
+                )
+            )
             task = asyncio.create_task(self._store(current, item, position))
             current.tasks.add(task)
         await task
@@ -117,7 +129,8 @@ class Intake:
 
     async def _store(self, current: OpenBatch, item: Incoming, position: int) -> None:
         """Download the file once and store it; a bad file is noted, never fatal."""
-        assert item.file_id is not None
+        assert item.file_id is not None and current.batch.id is not None
+        reason: str | None = None
         try:
             tg_file = await self.app.bot.get_file(item.file_id)
             data = bytes(await tg_file.download_as_bytearray())
@@ -130,22 +143,25 @@ class Intake:
                 position=position,
             )
         except ImageRejected as exc:
-            current.skipped.append((item.name, f"skip_{exc.reason}"))
+            reason = f"skip_{exc.reason}"
         except DuplicatePhoto:
-            current.skipped.append((item.name, "skip_duplicate"))
+            reason = "skip_duplicate"
         except BatchTooLarge:
             current.full = True
+            reason = "batch_full"
         except BadRequest as exc:
             reason = "skip_too_big" if "too big" in exc.message.lower() else "skip_download"
-            current.skipped.append((item.name, reason))
         except TelegramError as exc:
             log.warning("download of %s failed: %s", item.name, exc)
-            current.skipped.append((item.name, "skip_download"))
+            reason = "skip_download"
         except OSError as exc:
             if not is_disk_full(exc):
                 raise
             log.error("the disk is full: photo %s not stored (%s)", item.name, exc)
-            current.skipped.append((item.name, "skip_disk_full"))
+            reason = "skip_disk_full"
+        if reason is not None and reason != "batch_full":
+            current.skipped.append((item.name, reason))
+        await self.services.intake.received(current.batch.id, position, reason)
 
     async def _on_quiet(self, context: BotContext) -> None:
         """Close the seller's batch once no photo came during the quiet window."""
@@ -269,7 +285,32 @@ class Intake:
             seller = await self.services.sellers.get(batch.user_id)
             lang = (seller.ui_language if seller else None) or "en"
             log.info("resuming batch %s of user %s", batch.id, batch.user_id)
-            self.start_analysis(batch, lang)
+            if batch.status is BatchStatus.RECEIVING:
+                await self._finish_receiving(batch, lang)
+            else:
+                self.start_analysis(batch, lang)
+
+    async def _finish_receiving(self, batch: Batch, lang: str) -> None:
+        """Fetch what the batch received but had not stored, then close it as usual."""
+        assert batch.id is not None
+        items = await self.services.intake.inbox(batch.id)
+        stored = await self.services.intake.stored_file_ids(batch.id)
+        current = OpenBatch(
+            batch=batch,
+            chat_id=batch.chat_id or batch.user_id,
+            lang=lang,
+            next_position=max((i.position for i in items), default=-1) + 1,
+            hints=[i.caption for i in items if i.caption],
+        )
+        for item in items:
+            if item.status == "refused" and item.reason and item.reason.startswith("skip_"):
+                current.skipped.append((item.name, item.reason))
+            elif item.status == "pending" and item.file_id in stored:
+                await self.services.intake.received(batch.id, item.position)  # stored, then cut
+            elif item.status == "pending":
+                incoming = Incoming(name=item.name, file_id=item.file_id, album_key=item.album_key)
+                await self._store(current, incoming, item.position)
+        await self._close(current)
 
     async def retry(self, batch_id: int, user_id: int, lang: str) -> bool:
         """Run a failed batch's analysis again."""

@@ -225,8 +225,11 @@ class SellerChat:
 
     def __init__(self) -> None:
         self.said: list[tuple[Any, ...]] = []
+        self.unreachable = False
 
     async def published(self, draft: Draft, url: str | None) -> None:
+        if self.unreachable:  # the bot stopped (or Telegram failed) between storing and telling
+            raise ConnectionError("Telegram unreachable")
         self.said.append(("published", draft.id, url, draft.status))
 
     async def failed(

@@ -1072,6 +1072,30 @@ async def test_a_page_check_waits_for_the_publish_on_that_account_and_keeps_its_
     assert token == "token-after-check-1"
 
 
+async def test_a_url_left_untold_by_a_stop_is_sent_at_the_next_start_once(
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    config: PublishingConfig,
+    clock: Clock,
+) -> None:
+    await connect(vault)
+    draft = await approved(store)
+    gone = SellerChat()
+    gone.unreachable = True  # published and stored, then the bot stopped before telling
+    [report] = await make_queue(store, vinted, vault, gone, config, clock=clock).tick()
+    assert report.kind == "published" and "published" not in gone.kinds()
+
+    chat = SellerChat()
+    restarted = make_queue(store, vinted, vault, chat, config, clock=clock, owner="bot-2")
+    assert await restarted.tick() == []
+    assert [e[:2] for e in chat.said] == [("published", draft.id)]
+    again = make_queue(store, vinted, vault, chat, config, clock=clock, owner="bot-3")
+    await again.tick()
+    assert chat.kinds().count("published") == 1  # told once, never twice
+    assert vinted.items() == [draft.title]
+
+
 async def test_a_listing_the_wardrobe_shows_late_after_a_crash_is_not_made_twice(
     queue: PublishingQueue,
     store: Repositories,

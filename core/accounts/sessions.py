@@ -170,6 +170,17 @@ class CookieWriter:
         self.lineage = lineage
         self.lost = False  # the session moved on: this run's cookies were not kept
 
+    async def keep(self, cookies: Iterable[Mapping[str, Any]]) -> None:
+        """Write the cookies a run came back with; a failure is logged, never raised.
+
+        When the marketplace already handed them over through on_cookies this merges the same
+        cookies again, which changes nothing.
+        """
+        try:
+            await self(cookies)
+        except Exception:
+            log.exception("could not save the rotated cookies of user %s", self._user_id)
+
     async def __call__(self, cookies: Iterable[Mapping[str, Any]]) -> None:
         if self.lost:
             return

@@ -90,6 +90,15 @@ class CatalogService:
         log.info("read the catalog of %s (%d roots)", self.site, len(found))
         return True
 
+    async def read_if_none(self, draft: Draft) -> bool:
+        """Read the site's tree when none is kept and the draft has no leaf yet; True if read.
+
+        The caller holds the account's lock.
+        """
+        if await self.choice_for(draft) is None and await self.tree() is None:
+            return await self.refresh(draft.user_id)
+        return False
+
     async def refresh_if_stale(self, user_id: int) -> bool:
         """Read the tree again when the kept one is a day old (or none is kept)."""
         stored = await self.repo.tree(self.site)

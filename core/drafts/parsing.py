@@ -308,7 +308,7 @@ def read_model_edit(draft: Draft, out: EditOut) -> tuple[Listing, set[str]]:
         updates["title"] = title
     if out.size is not None and clean_line(out.size, 100):
         updates["size"] = parse_size(out.size)
-    if out.description is not None and clean_text(out.description, 10 * DESCRIPTION_LIMIT):
+    if out.description is not None and clean_text("\n".join(out.description), DESCRIPTION_LIMIT):
         updates["description"] = out.description
     for name in ("brand", "material"):
         value = getattr(out, name)

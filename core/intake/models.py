@@ -38,6 +38,19 @@ class Photo(BaseModel):
     telegram_file_id: str | None = None
 
 
+class InboxItem(BaseModel):
+    """One file the seller sent into a batch, recorded before it was downloaded."""
+
+    batch_id: int
+    position: int
+    file_id: str
+    name: str
+    album_key: str | None = None
+    caption: str | None = None
+    status: str = "pending"  # pending, stored or refused
+    reason: str | None = None
+
+
 class Batch(BaseModel):
     """Photos that arrived together, analysed as one unit."""
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from core.db import Database, NotFound, Row, dt, row_dict, to_json, ts
-from core.intake.models import UNFINISHED, Batch, BatchStatus, Photo
+from core.intake.models import UNFINISHED, Batch, BatchStatus, InboxItem, Photo
 
 _COUNTERS = frozenset({"photos_total", "photos_done", "items_found", "drafts_done"})
 _SETTABLE = frozenset(Batch.model_fields) - {"id", "user_id", "created_at", "updated_at"}
@@ -96,6 +96,41 @@ class BatchRepository:
             (to_json([s.value for s in UNFINISHED]),),
         )
         return [_batch(row) for row in rows]
+
+    # ---- the inbox: what arrived, before it is stored -------------------------------------
+
+    async def receive(self, item: InboxItem) -> None:
+        """Record a file as it arrives (again: the first record stays)."""
+        await self.db.execute(
+            "INSERT INTO batch_inbox (batch_id, position, file_id, name, album_key, caption,"
+            " status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)"
+            " ON CONFLICT (batch_id, position) DO NOTHING",
+            (
+                item.batch_id,
+                item.position,
+                item.file_id,
+                item.name,
+                item.album_key,
+                item.caption,
+                ts(self.db.now()),
+            ),
+        )
+
+    async def settle_received(
+        self, batch_id: int, position: int, status: str, reason: str | None = None
+    ) -> None:
+        """Mark a received file stored, or refused with the reason's text key."""
+        await self.db.execute(
+            "UPDATE batch_inbox SET status = ?, reason = ? WHERE batch_id = ? AND position = ?",
+            (status, reason, batch_id, position),
+        )
+
+    async def inbox(self, batch_id: int) -> list[InboxItem]:
+        """Return what the batch received, in order of arrival."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM batch_inbox WHERE batch_id = ? ORDER BY position", (batch_id,)
+        )
+        return [InboxItem.model_validate(dict(row)) for row in rows]
 
     async def recent(self, user_id: int, *, limit: int = 10) -> list[Batch]:
         """Return the seller's most recent batches, newest first."""

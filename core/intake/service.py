@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.images import ImageLimits, is_same_photo, process_image_async
-from core.intake.models import Batch, BatchStatus, Photo
+from core.intake.models import Batch, BatchStatus, InboxItem, Photo
 from core.intake.repository import BatchRepository
 from core.models import GroupingMode
 from core.private import write_private
@@ -178,17 +178,27 @@ class IntakeService:
         return Closed(batch, len(photos))
 
     async def resumable(self) -> list[Batch]:
-        """Return the batches a restart cut short, closed and ready to analyse again."""
-        ready: list[Batch] = []
-        for batch in await self.batches.unfinished():
-            assert batch.id is not None
-            if batch.status is BatchStatus.RECEIVING:
-                closed = await self.close_batch(batch.id)
-                if closed.empty:
-                    continue
-                batch = closed.batch
-            ready.append(batch)
-        return ready
+        """Return the batches a restart cut short: receiving ones first (their inbox says what
+        is still to fetch), then those stored and waiting for, or in, their analysis."""
+        return await self.batches.unfinished()
+
+    async def receive(self, item: InboxItem) -> None:
+        """Record a file as it arrives, before any download: a restart fetches it again."""
+        await self.batches.receive(item)
+
+    async def received(self, batch_id: int, position: int, reason: str | None = None) -> None:
+        """Mark a received file stored (no reason) or refused (the reason's text key)."""
+        status = "stored" if reason is None else "refused"
+        await self.batches.settle_received(batch_id, position, status, reason)
+
+    async def inbox(self, batch_id: int) -> list[InboxItem]:
+        return await self.batches.inbox(batch_id)
+
+    async def stored_file_ids(self, batch_id: int) -> set[str]:
+        """The Telegram file ids of the photos the batch already stored."""
+        return {
+            p.telegram_file_id for p in await self.batches.photos(batch_id) if p.telegram_file_id
+        }
 
     async def retry(self, batch_id: int, user_id: int) -> Batch | None:
         """Make a failed batch of this seller pending again; None if there is no such batch."""

@@ -130,6 +130,22 @@ class AttemptRepository:
         )
         return {int(row["item_id"]) for row in rows if str(row["item_id"]).isdigit()}
 
+    async def mark_told(self, attempt_id: int) -> None:
+        """Record that the seller was told the attempt's outcome."""
+        await self.db.execute(
+            "UPDATE publish_attempts SET told_at = ? WHERE id = ?", (ts(self.db.now()), attempt_id)
+        )
+
+    async def untold_successes(self) -> list[tuple[int, int]]:
+        """(attempt id, draft id) of the listings made whose seller was not told yet."""
+        rows = await self.db.fetchall(
+            "SELECT id, draft_id FROM publish_attempts WHERE status = ? AND told_at IS NULL"
+            " AND outcome IN ('published', 'saved_as_draft') AND draft_id IS NOT NULL"
+            " ORDER BY id",
+            (ATTEMPT_FINISHED,),
+        )
+        return [(int(r["id"]), int(r["draft_id"])) for r in rows]
+
     async def settle(self, attempt_id: int, s: Settlement) -> tuple[bool, bool]:
         """Finish a running attempt, move its draft on and update its account, all at once.
 

@@ -20,14 +20,14 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.accounts.sessions import Checkout, CookieWriter
+from core.accounts.sessions import Checkout
 from core.accounts.vault import SessionUnreadable
 from core.catalogs.service import CatalogService
 from core.drafts.models import Draft, DraftStatus
 from core.drafts.repository import DraftRepository
 from core.events import EventLog
 from core.intake.repository import BatchRepository
-from core.marketplace import CategoryChoice, Cookies, ListingInvalid, Marketplace, PublishResult
+from core.marketplace import ListingInvalid, Marketplace, PublishResult
 from core.publishing import policy
 from core.publishing.attempts import AttemptRepository
 from core.publishing.herald import Herald
@@ -99,7 +99,8 @@ class PublishingQueue:
         self._slots = asyncio.Semaphore(config.concurrency)
         self._in_flight: set[int] = set()
         self.finder = ListingFinder(marketplace, sessions, attempts)
-        self.herald = Herald(notifier, events, drafts)
+        self.herald = Herald(notifier, events, drafts, attempts)
+        self._told_checked = False
         self.reconciler = Reconciler(
             attempts,
             waiting,
@@ -119,6 +120,9 @@ class PublishingQueue:
 
     async def tick(self) -> list[RunReport]:
         """Reconcile crashed attempts, then publish each free account's next due draft."""
+        if not self._told_checked:  # once a process: URLs a stop left unsent go out first
+            self._told_checked = True
+            await self.herald.tell_untold()
         reports = await self.reconciler.reconcile()
         users = await self.waiting.users_with_queue()
         runs = await asyncio.gather(
@@ -198,11 +202,13 @@ class PublishingQueue:
     ) -> RunReport:
         draft = entry.draft
         try:
-            if await self._category_read(draft):
+            if await self.catalogs.read_if_none(draft):  # under the account's lock
                 # Reading the tree went through the session: start from what it left.
                 with suppress(SessionUnreadable):
                     checkout = await self.sessions.checkout(draft.user_id) or checkout
-            category = await self._category(draft)
+            category = await self.catalogs.choice_for(draft)
+            if category is None:
+                raise ListingInvalid("category", "the marketplace's category is still to choose")
             photos = await self.photos.get_photos(draft.photo_ids, draft.user_id)
             form = self.marketplace.form_for(draft, photos, self.config.data_dir, category)
         except ListingInvalid as exc:
@@ -231,21 +237,8 @@ class PublishingQueue:
             # The listing may exist: the attempt stays running for reconcile() to settle.
             log.exception("publishing draft %s broke off; reconcile will check", draft.id)
             return RunReport(draft.user_id, draft.id, INTERRUPTED)
-        await self._save_cookies(writer, result.cookies)
+        await writer.keep(result.cookies)
         return await self._settle(attempt_id, entry, result, rules, known)
-
-    async def _category_read(self, draft: Draft) -> bool:
-        """Read the site's tree first when none is kept and the draft needs it."""
-        if await self.catalogs.choice_for(draft) is None and await self.catalogs.tree() is None:
-            return await self.catalogs.refresh(draft.user_id)  # under the account's lock
-        return False
-
-    async def _category(self, draft: Draft) -> CategoryChoice:
-        """Return the draft's leaf in the site's tree."""
-        choice = await self.catalogs.choice_for(draft)
-        if choice is None:
-            raise ListingInvalid("category", "the marketplace's category is still to choose")
-        return choice
 
     async def _keep_lease(self, attempt_id: int) -> None:
         while True:
@@ -329,7 +322,14 @@ class PublishingQueue:
         """Store the decision, then tell the seller (only if this call settled the attempt)."""
         settled, paused_now = await self.attempts.settle(attempt_id, decision.settlement)
         draft, s, kind = entry.draft, decision.settlement, decision.kind
-        await self.herald.tell(draft, decision, screenshot, settled=settled, paused_now=paused_now)
+        await self.herald.tell(
+            draft,
+            decision,
+            screenshot,
+            settled=settled,
+            paused_now=paused_now,
+            attempt_id=attempt_id,
+        )
         published = s.draft_status is DraftStatus.PUBLISHED
         return RunReport(
             draft.user_id,
@@ -396,14 +396,3 @@ class PublishingQueue:
     async def _published_today(self, user_id: int, rules: AccountRules, now: datetime) -> int:
         start, end = rules.day_bounds(now)
         return await self.attempts.count_published(user_id, start, end)
-
-    async def _save_cookies(self, writer: CookieWriter, cookies: Cookies) -> None:
-        """Save the cookies the run came back with (the marketplace rotates its tokens).
-
-        The writer follows the run's lineage: when the marketplace already handed them over
-        through on_cookies this merges the same cookies again, which changes nothing.
-        """
-        try:
-            await writer(cookies)
-        except Exception:
-            log.exception("could not save the rotated cookies of a run")

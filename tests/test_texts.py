@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bot.texts import LANGUAGES, t, ui_language
+from bot.texts import LANGUAGES, PLURAL, t, ui_language
 from bot.texts.en import TEXTS as EN
 from bot.texts.fr import TEXTS as FR
 
@@ -29,7 +29,9 @@ BUTTON_LIMIT = 30
 
 
 def placeholders(template: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+    """The values a text takes; its plural forms ({n|one|many}) name no value of their own."""
+    plain = PLURAL.sub("", template)
+    return {field for _, field, _, _ in string.Formatter().parse(plain) if field is not None}
 
 
 def tag_problems(text: str) -> list[str]:

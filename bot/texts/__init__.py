@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.texts import en, fr
 
 LANGUAGES = {"en": en.TEXTS, "fr": fr.TEXTS}
@@ -12,8 +14,33 @@ def ui_language(code: str | None) -> str:
     return "fr" if code and code.lower().startswith("fr") else "en"
 
 
+# "{count|photo|photos}": the word that agrees with the number in `count`.
+PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def plural(lang: str, count: object, one: str, many: str) -> str:
+    """Return the form that agrees with `count`: French counts 0 and 1 as singular."""
+    try:
+        number = abs(float(str(count).replace(",", ".")))
+    except ValueError:
+        return many
+    singular = number < 2 if lang == "fr" else number == 1
+    return one if singular else many
+
+
 def t(lang: str, key: str, **params: object) -> str:
-    """Return the text for key in lang (English when missing), formatted with params."""
+    """Return the text for key in lang (English when missing), formatted with params.
+
+    A `{name|one|many}` in a text is replaced by the form agreeing with the number `name`.
+    """
     table = LANGUAGES.get(lang, en.TEXTS)
-    template = table.get(key) or en.TEXTS[key]
+    language = lang if lang in LANGUAGES else "en"
+    if not table.get(key):
+        table, language = en.TEXTS, "en"
+    template = table[key]
+    if params and "|" in template:
+        template = PLURAL.sub(
+            lambda m: plural(language, params.get(m.group(1), 2), m.group(2), m.group(3)),
+            template,
+        )
     return template.format(**params) if params else template

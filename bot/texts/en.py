@@ -53,13 +53,16 @@ TEXTS: dict[str, str] = {
     "cmd_cancel": "Cancel",
     # --- receiving photos ---------------------------------------------------------------------
     "batch_receiving": "Receiving photos...",
-    "batch_received": "{count} photos received, analysing...",
+    "batch_received": "{count} {count|photo|photos} received, analysing...",
     "batch_received_one": "1 photo received, analysing...",
     "batch_progress": (
         "Analysing {total} photos...\nPhotos looked at: {photos}/{total}\n"
         "Items found: {items}\nDrafts written: {drafts}/{items}"
     ),
-    "batch_done": "Done: {drafts} drafts from {photos} photos ({ready} ready to approve).",
+    "batch_done": (
+        "Done: {drafts} {drafts|draft|drafts} from {photos} {photos|photo|photos} ({ready} "
+        "ready to approve)."
+    ),
     "batch_empty": "None of these files could be used, so there is nothing to analyse.",
     "batch_failed": "The analysis of these photos stopped: {reason}",
     "batch_full": "A batch holds at most {limit} photos: the rest were not kept. Send them again "
@@ -108,7 +111,7 @@ TEXTS: dict[str, str] = {
     "card_failed": "Analysis failed: {reason}",
     "card_publish_failed": "Publishing failed: {reason}",
     "card_deleted": "Draft deleted.",
-    "card_photos_count": "{count} photos",
+    "card_photos_count": "{count} {count|photo|photos}",
     "card_changes": "Changed: {changes}",
     "btn_approve": "Approve",
     "btn_edit": "Edit",

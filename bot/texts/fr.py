@@ -61,20 +61,21 @@ TEXTS: dict[str, str] = {
     "cmd_cancel": "Annuler",
     # --- receiving photos ---------------------------------------------------------------------
     "batch_receiving": "Réception des photos...",
-    "batch_received": "{count} photos reçues, analyse en cours...",
+    "batch_received": "{count} {count|photo reçue|photos reçues}, analyse en cours...",
     "batch_received_one": "1 photo reçue, analyse en cours...",
     "batch_progress": (
         "Analyse de {total} photos...\nPhotos examinées : {photos}/{total}\n"
         "Articles trouvés : {items}\nBrouillons rédigés : {drafts}/{items}"
     ),
-    "batch_done": "Terminé : {drafts} brouillons à partir de {photos} photos ({ready} prêts à "
+    "batch_done": "Terminé : {drafts} {drafts|brouillon|brouillons} à partir de {photos} "
+    "{photos|photo|photos} ({ready} {ready|prêt|prêts} à "
     "valider).",
     "batch_empty": "Aucun de ces fichiers n'est utilisable : il n'y a rien à analyser.",
     "batch_failed": "L'analyse de ces photos s'est arrêtée : {reason}",
     "batch_full": "Un lot contient au maximum {limit} photos : les suivantes n'ont pas été "
     "gardées. Renvoyez-les une fois ce lot terminé.",
     "skipped_header": "Fichiers ignorés :",
-    "skipped_more": "- et {count} autres ({reason})",
+    "skipped_more": "- et {count} {count|autre|autres} ({reason})",
     "skipped_line": "- {name} : {reason}",
     "skip_disk_full": "le serveur n'a plus de place pour l'enregistrer ; renvoyez-la plus tard",
     "skip_video": "une vidéo, pas une photo",
@@ -118,7 +119,7 @@ TEXTS: dict[str, str] = {
     "card_failed": "Échec de l'analyse : {reason}",
     "card_publish_failed": "Échec de la publication : {reason}",
     "card_deleted": "Brouillon supprimé.",
-    "card_photos_count": "{count} photos",
+    "card_photos_count": "{count} {count|photo|photos}",
     "card_changes": "Modifications : {changes}",
     "btn_approve": "Valider",
     "btn_edit": "Modifier",
@@ -363,8 +364,8 @@ TEXTS: dict[str, str] = {
     "status": (
         "<b>Vinted</b> : {username}\nDernière vérification : {checked}\nDernière "
         "publication : {published}\nMode : {mode}\n\n<b>File d'attente</b> : {queued} en "
-        "attente, {today} publiées aujourd'hui (maximum {cap})\nProchaine publication : "
-        "{next}"
+        "attente, {today} {today|publiée|publiées} aujourd'hui (maximum {cap})\nProchaine "
+        "publication : {next}"
     ),
     "status_never": "jamais",
     "status_paused": "En pause : {reason}",

@@ -13,6 +13,7 @@ from PIL import Image
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.texts import t
 from core.config import Settings, load_settings
 from core.db import Database
 from core.drafts.models import DraftStatus
@@ -344,6 +345,18 @@ async def test_approving_a_draft_whose_size_is_not_visible_asks_for_it_first(
     )
     [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.size == "M" and draft.status is DraftStatus.APPROVED
+
+
+async def test_approving_without_a_vinted_account_says_to_connect_at_once(world: World) -> None:
+    card = await first_card(world, SELLER)
+    press = world.tg.user_presses(SELLER, card, "Valider")
+    answer = await world.tg.wait_for(
+        lambda: world.tg.callback_answer(press), what="the answer to the press"
+    )
+    assert answer.get("show_alert") is True
+    assert t("fr", "approved_connect_first") == answer["text"]
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
+    assert draft.status is DraftStatus.APPROVED  # kept in the queue meanwhile
 
 
 async def test_approve_then_undo(world: World) -> None:

@@ -52,7 +52,11 @@ async def _approve(state: BotState, query: CallbackQuery, draft: Draft, _: str, 
     result = await state.services.editor.approve(draft.user_id, draft.id)
     if result.outcome is ApproveOutcome.APPROVED:
         await state.sender.refresh_card(result.draft, lang)
-        await query.answer(t(lang, "approved"))
+        if await state.services.sessions.info(draft.user_id) is None:
+            # Kept in the queue, but nothing can go out before a session: say so now.
+            await query.answer(t(lang, "approved_connect_first"), show_alert=True)
+        else:
+            await query.answer(t(lang, "approved"))
     elif result.outcome is ApproveOutcome.NEEDS_CONFIRMATION:
         first = result.to_confirm[0]
         if first == MARKETPLACE_CATEGORY:

@@ -186,6 +186,10 @@ TEXTS: dict[str, str] = {
     "cover_set": "Cover changed.",
     "field_updated": "{field}: {before} -> {after}",
     "edited": "Updated.",
+    "approved_connect_first": (
+        "Approved. Connect your Vinted account with /connect to publish: it waits in the "
+        "queue until then."
+    ),
     "approved": "Approved. It joins the publishing queue.",
     "approve_already": "This draft is already approved.",
     "approve_not_ready": "Not ready to publish yet. Missing: {items}.",

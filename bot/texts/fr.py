@@ -195,6 +195,10 @@ TEXTS: dict[str, str] = {
     "cover_set": "Photo de couverture modifiée.",
     "field_updated": "{field} : {before} -> {after}",
     "edited": "Mis à jour.",
+    "approved_connect_first": (
+        "Validé. Connectez votre compte Vinted avec /connect pour publier : le brouillon "
+        "attend dans la file d'ici là."
+    ),
     "approved": "Validé. Le brouillon rejoint la file de publication.",
     "approve_already": "Ce brouillon est déjà validé.",
     "approve_not_ready": "Pas encore prêt à publier. Il manque : {items}.",

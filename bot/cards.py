@@ -124,10 +124,20 @@ def status_line(draft: Draft, lang: str) -> str:
 
 
 def publish_reason(kind: str, detail: str, lang: str) -> str:
-    """Return why publishing failed, in words, with Vinted's own message where it gave one."""
+    """Return why publishing failed, in words, with Vinted's own message where it gave one.
+
+    Only a refused field carries a message (the site's own words about the seller's value);
+    other details are ours, for the log, and internal codes never reach the chat.
+    """
     key = f"reason_{kind}"
-    words = t(lang, key) if key in LANGUAGES["en"] else escape(kind or "?")
-    return f"{words} ({escape(detail)})" if detail else words
+    words = t(lang, key) if key in LANGUAGES["en"] else t(lang, "reason_unknown")
+    if kind != "field_rejected" or not detail:
+        return words
+    field, _, message = detail.partition(":")
+    name = f"field_{field.strip()}"
+    if message and name in LANGUAGES["en"]:
+        return f"{words} ({escape(t(lang, name).lower())} : {escape(message.strip())})"
+    return f"{words} ({escape(detail)})"
 
 
 def missing_words(missing: list[str], lang: str) -> str:

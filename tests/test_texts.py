@@ -171,3 +171,16 @@ def test_a_french_telegram_gets_the_french_interface(code: str) -> None:
 @pytest.mark.parametrize("code", ["en", "en-GB", "de-DE", "es", "", None])
 def test_any_other_telegram_language_gets_english(code: str | None) -> None:
     assert ui_language(code) == "en"
+
+
+def test_publish_reasons_are_words_never_internal_codes_or_our_english() -> None:
+    from bot.cards import publish_reason
+
+    network = publish_reason("network", "network failure at 'photos': net::ERR_FAILED", "fr")
+    assert network == t("fr", "reason_network")
+    assert publish_reason("session_missing", "", "fr") == t("fr", "reason_session_missing")
+    assert publish_reason("something_new", "x", "en") == t("en", "reason_unknown")
+    refused = publish_reason("field_rejected", "brand: Marque inconnue", "fr")
+    assert refused == f"{t('fr', 'reason_field_rejected')} (marque : Marque inconnue)"
+    for text in (network, refused):
+        assert "_" not in text and "failure" not in text

@@ -204,3 +204,24 @@ async def test_a_large_export_comes_in_parts_under_the_limit_drafts_whole(
         seen += ids
     assert sorted(seen) == sorted(d.id for d in drafts)
     assert [p.name for p, _ in parts][0].endswith(f"-1-of-{len(parts)}.zip")
+
+
+async def test_the_french_csv_opens_right_in_a_french_spreadsheet(
+    services: Services, tmp_path: Path
+) -> None:
+    from bot.handlers.commands import csv_style
+    from bot.texts import t
+
+    [draft] = await analyse(services, SELLER, [[CLOTHES[0], CLOTHES[1]]])
+    [(path, _)] = await write_export_parts(
+        services.exporter, SELLER, tmp_path, max_bytes=10**9, style=csv_style("fr")
+    )
+    raw = members(path.read_bytes())["drafts.csv"]
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: the accents read right
+    [row] = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")
+    assert draft.price is not None and draft.condition is not None
+    assert row[t("fr", "csv_price_min")] == f"{draft.price.min:g}".replace(".", ",")
+    assert row[t("fr", "field_condition")] == t("fr", f"cond_{draft.condition.value}")
+    assert row[t("fr", "csv_status")] == t("fr", "status_draft")
+    assert row[t("fr", "field_description")] == draft.description  # every field, in full
+    assert row[t("fr", "csv_ready")] in (t("fr", "csv_yes"), t("fr", "csv_no"))

@@ -16,9 +16,11 @@ from bot import cards
 from bot.context import BotContext
 from bot.handlers import session
 from bot.state import BotState
-from bot.texts import t
-from core.drafts.export import write_export_parts
+from bot.texts import LANGUAGES, t
+from core.drafts.export import CSV_COLUMNS, CsvStyle, write_export_parts
 from core.drafts.models import DraftStatus
+from core.models import Condition
+from core.quality import MISSING_KEYS
 
 PAGE_SIZE = 8
 log = logging.getLogger(__name__)
@@ -170,7 +172,11 @@ async def export(update: Update, context: BotContext) -> None:
     with tempfile.TemporaryDirectory(prefix="export-") as tmp:
         try:
             parts = await write_export_parts(
-                services.exporter, user_id, Path(tmp), max_bytes=EXPORT_PART_BYTES
+                services.exporter,
+                user_id,
+                Path(tmp),
+                max_bytes=EXPORT_PART_BYTES,
+                style=csv_style(lang),
             )
         except OSError as exc:
             log.warning("export of user %s failed: %s", user_id, exc)
@@ -186,6 +192,26 @@ async def export(update: Update, context: BotContext) -> None:
                 caption = t(lang, "export_part", n=n, total=len(parts)) + " " + caption
             with path.open("rb") as fh:
                 await message.reply_document(fh, filename=path.name, caption=caption)
+
+
+def csv_style(lang: str) -> CsvStyle:
+    """drafts.csv as the seller's spreadsheet reads it: words for headers and codes."""
+    headers = {
+        column: t(lang, f"field_{column}") if f"field_{column}" in LANGUAGES["en"] else column
+        for column in CSV_COLUMNS
+    }
+    headers.update({c: t(lang, f"csv_{c}") for c in CSV_COLUMNS if f"csv_{c}" in LANGUAGES["en"]})
+    words = {f"condition:{c.value}": t(lang, f"cond_{c.value}") for c in Condition}
+    words |= {f"status:{s.value}": t(lang, f"status_{s.value}") for s in DraftStatus}
+    words |= {f"missing:{key}": t(lang, f"missing_{key}") for key in MISSING_KEYS}
+    words |= {"ready:yes": t(lang, "csv_yes"), "ready:no": t(lang, "csv_no")}
+    french = lang == "fr"  # French spreadsheets split on semicolons, read decimal commas
+    return CsvStyle(
+        delimiter=";" if french else ",",
+        decimal="," if french else ".",
+        headers=headers,
+        words=words,
+    )
 
 
 async def one(update: Update, context: BotContext) -> None:

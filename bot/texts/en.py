@@ -273,6 +273,17 @@ TEXTS: dict[str, str] = {
     "err_size_too_long": "That size is too long: {count} characters, {max} at most.",
     "err_photos_missing": "This draft has no photos left.",
     "err_photo_not_found": "There is no photo {number}: this draft has {count}.",
+    "csv_id": "No.",
+    "csv_status": "Status",
+    "csv_price_target": "Price",
+    "csv_price_min": "Lowest price",
+    "csv_price_max": "Highest price",
+    "csv_ready": "Ready",
+    "csv_missing": "Missing",
+    "csv_url": "Vinted link",
+    "csv_created": "Created",
+    "csv_yes": "yes",
+    "csv_no": "no",
     "export_part": "Part {n} of {total}.",
     "export_failed": (
         "The export could not be written (the server's disk may be full). Nothing was "

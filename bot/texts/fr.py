@@ -289,6 +289,17 @@ TEXTS: dict[str, str] = {
     "err_size_too_long": "Cette taille est trop longue : {count} caractères, {max} au maximum.",
     "err_photos_missing": "Ce brouillon n'a plus de photos.",
     "err_photo_not_found": "Il n'y a pas de photo {number} : ce brouillon en a {count}.",
+    "csv_id": "N°",
+    "csv_status": "Statut",
+    "csv_price_target": "Prix",
+    "csv_price_min": "Prix minimum",
+    "csv_price_max": "Prix maximum",
+    "csv_ready": "Prêt",
+    "csv_missing": "Manque",
+    "csv_url": "Lien Vinted",
+    "csv_created": "Créé le",
+    "csv_yes": "oui",
+    "csv_no": "non",
     "export_part": "Partie {n} sur {total}.",
     "export_failed": (
         "L'export n'a pas pu être écrit (le disque du serveur est peut-être plein). Rien "

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import io
 import json
 import logging
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -51,6 +53,30 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
+class CsvStyle:
+    """How drafts.csv reads: the separators, and words for its headers and coded values.
+
+    The default is the machine style (comma, decimal point, codes). The bot passes the
+    seller's: in French a spreadsheet expects semicolons and decimal commas.
+    """
+
+    delimiter: str = ","
+    decimal: str = "."
+    headers: Mapping[str, str] = field(default_factory=dict)  # column -> header
+    words: Mapping[str, str] = field(default_factory=dict)  # "condition:good", "status:draft"...
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+    def word(self, kind: str, code: str) -> str:
+        return self.words.get(f"{kind}:{code}", code)
+
+    def number(self, value: float) -> str:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", self.decimal)
+
+
+@dataclass(frozen=True)
 class ExportSummary:
     """What an export holds."""
 
@@ -72,6 +98,7 @@ class _Content:
     drafts: list[Draft]  # oldest first
     photo_paths: dict[int, list[str]]  # draft id -> its photos relative to DATA_DIR, cover first
     now: datetime
+    style: CsvStyle = CsvStyle()
 
 
 def export_filename(now: datetime) -> str:
@@ -111,6 +138,7 @@ async def write_export_parts(
     *,
     max_bytes: int,
     now: datetime | None = None,
+    style: CsvStyle | None = None,
 ) -> list[tuple[Path, ExportSummary]]:
     """Write the export as ZIPs of at most about `max_bytes` each, drafts never split.
 
@@ -119,6 +147,8 @@ async def write_export_parts(
     drafts (drafts.json, drafts.csv and their photos).
     """
     content = await _collect(exporter, user_id, now)
+    if style is not None:
+        content = dataclasses.replace(content, style=style)
     return await asyncio.to_thread(_zip_parts, content, directory, max_bytes)
 
 
@@ -150,6 +180,7 @@ def _zip_parts(
             drafts,
             {i: p for i, p in content.photo_paths.items() if i in ids},
             content.now,
+            content.style,
         )
         written.append((directory / name, _zip_file(part, directory / name)))
     return written
@@ -219,7 +250,7 @@ def _write_zip(fh: IO[bytes], content: _Content) -> dict[int, list[_PhotoFile]]:
     stamp = (now.year, now.month, now.day, now.hour, now.minute, now.second)
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(_entry("drafts.json", stamp), _drafts_json(content, located))
-        zf.writestr(_entry("drafts.csv", stamp), _drafts_csv(content.drafts))
+        zf.writestr(_entry("drafts.csv", stamp), _drafts_csv(content.drafts, content.style))
         for files in located.values():
             for photo in files:
                 if photo.source is None:
@@ -265,19 +296,19 @@ def _drafts_json(content: _Content, located: dict[int, list[_PhotoFile]]) -> str
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def _drafts_csv(drafts: list[Draft]) -> bytes:
+def _drafts_csv(drafts: list[Draft], style: CsvStyle = CsvStyle()) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer = csv.writer(out, delimiter=style.delimiter, lineterminator="\r\n")
+    writer.writerow([style.header(column) for column in CSV_COLUMNS])
     for draft in drafts:
-        row: list[object] = [draft.id, draft.status.value]
+        row: list[object] = [draft.id, style.word("status", draft.status.value)]
         for name in EXPORTED_FIELDS:
-            row.extend(_csv_values(draft, name))
+            row.extend(_csv_values(draft, name, style))
         publication = draft.publication
         row.extend(
             [
-                "yes" if draft.publish_ready else "no",
-                ", ".join(draft.missing),
+                style.word("ready", "yes" if draft.publish_ready else "no"),
+                ", ".join(style.word("missing", key) for key in draft.missing),
                 (publication.url or "") if publication else "",
                 draft.created_at.isoformat() if draft.created_at else "",
             ]
@@ -287,17 +318,19 @@ def _drafts_csv(drafts: list[Draft]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _csv_values(draft: Draft, name: str) -> list[object]:
+def _csv_values(draft: Draft, name: str, style: CsvStyle) -> list[object]:
     """Return a field's CSV cells: a price gives three, a list is joined, text is quoted."""
     value = getattr(draft, name)
     kind = BY_NAME[name].kind
     if kind == "price":
-        return ["", "", ""] if value is None else [value.target, value.min, value.max]
+        if value is None:
+            return ["", "", ""]
+        return [style.number(value.target), style.number(value.min), style.number(value.max)]
     if name == "category":
         category = get_category(draft.category)
         return [_cell(category.label("fr") if category else draft.category)]
     if kind == "condition":
-        return [value.value if value else ""]
+        return [style.word("condition", value.value) if value else ""]
     if kind == "list":
         return [_cell({"hashtags": " ", "defects": "; "}.get(name, ", ").join(value))]
     return [_cell(value or "")]

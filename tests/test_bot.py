@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -473,6 +475,36 @@ async def test_settings_switch_interface_language(world: World) -> None:
     )
     user = await world.services.repos.sellers.get(SELLER.id)
     assert user is not None and user.ui_language == "en"
+
+
+def plain(html_text: str) -> str:
+    """The first words of a text as the chat shows it (its HTML tags rendered)."""
+    return re.sub(r"<[^>]+>", "", html_text)[:30]
+
+
+async def test_the_interface_follows_telegram_until_the_seller_chooses(world: World) -> None:
+    world.tg.user_sends_command(SELLER, "/help")
+    await world.tg.wait_for_message(SELLER, plain(t("fr", "help")))
+    in_english = dataclasses.replace(SELLER, language_code="en")  # Telegram switched to English
+    world.tg.user_sends_command(in_english, "/help")
+    await world.tg.wait_for_message(SELLER, plain(t("en", "help")))
+
+    world.tg.user_sends_command(in_english, "/settings")  # now the seller chooses French
+    panel = await world.tg.wait_for_message(SELLER, "Interface language")
+    button = next(
+        b
+        for b in panel.buttons
+        if b.callback_data and b.callback_data.endswith(":fr") and ":ul:" in b.callback_data
+    )
+    world.tg.user_presses(in_english, panel, button.callback_data or "")
+    await world.tg.wait_for(
+        lambda: "Langue" in (world.tg.message(SELLER, panel.message_id).content or ""),  # type: ignore[union-attr]
+        what="settings in French",
+    )
+    mark = max(m.message_id for m in world.tg.messages(SELLER))
+    world.tg.user_sends_command(in_english, "/help")  # Telegram still English: the choice holds
+    answer = await world.tg.wait_for_message(SELLER, plain(t("fr", "help")), since=mark)
+    assert answer.from_bot
 
 
 # ---- restart ------------------------------------------------------------------------------------

@@ -39,7 +39,9 @@ async def gate(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     lang = ui_language(user.language_code)
     if services.access.is_allowed(user.id):
-        context.seller = await services.sellers.enter(user.id, lang)
+        # No language from Telegram: keep what is stored rather than guess English.
+        told = lang if user.language_code else None
+        context.seller = await services.sellers.enter(user.id, told)
         return
     try:
         await _turn_away(update, user.id, lang, services)

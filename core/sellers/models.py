@@ -24,6 +24,7 @@ class SellerSettings(BaseModel):
     publish_jitter: float | None = None
     publish_daily_cap: int | None = None
     publish_hours: str | None = None
+    ui_language_chosen: bool = False  # chosen in /settings; until then it follows Telegram
 
     @field_validator("timezone")
     @classmethod

@@ -36,6 +36,13 @@ class SellerService:
             seller = await self.repo.ensure(
                 user_id, language=self.listing_language, ui_language=ui_language
             )
+        elif (
+            ui_language
+            and seller.ui_language != ui_language
+            and not seller.settings.ui_language_chosen
+        ):
+            # The seller changed Telegram's language and never chose one here: follow it.
+            seller = await self.repo.update(user_id, ui_language=ui_language)
         return seller
 
     async def get(self, user_id: int) -> Seller | None:
@@ -47,7 +54,9 @@ class SellerService:
         return await self.repo.update(user_id, language=code)
 
     async def set_ui_language(self, user_id: int, code: str) -> Seller:
-        return await self.repo.update(user_id, ui_language=code)
+        return await self.repo.update(
+            user_id, ui_language=code, settings={"ui_language_chosen": True}
+        )
 
     async def set_grouping(self, user_id: int, grouping: str) -> Seller:
         if grouping not in GROUPINGS:

@@ -287,17 +287,31 @@ def edit_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def condition_keyboard(draft_id: int, lang: str, action: str = "cc") -> InlineKeyboardMarkup:
+CURRENT = "✓ "  # marks the draft's present value in a picker
+
+
+def condition_keyboard(
+    draft_id: int, lang: str, action: str = "cc", current: Condition | None = None
+) -> InlineKeyboardMarkup:
     rows = [
-        [draft_button(lang, draft_id, action, f"cond_{c.value}", arg=c.value)] for c in Condition
+        [
+            InlineKeyboardButton(
+                (CURRENT if c is current else "") + t(lang, f"cond_{c.value}"),
+                callback_data=encode("d", draft_id, action, c.value),
+            )
+        ]
+        for c in Condition
     ]
     rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
     return InlineKeyboardMarkup(rows)
 
 
-def size_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
+def size_keyboard(draft_id: int, lang: str, current: str = "") -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(size, callback_data=encode("d", draft_id, "cs", size))
+        InlineKeyboardButton(
+            (CURRENT if size == current else "") + size,
+            callback_data=encode("d", draft_id, "cs", size),
+        )
         for size in COMMON_SIZES
     ]
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]

@@ -301,6 +301,23 @@ async def test_a_title_with_html_signs_is_asked_about_and_shown_as_typed(world: 
     assert "Traceback" not in again.content
 
 
+async def test_the_condition_picker_marks_the_current_condition(world: World) -> None:
+    card = await first_card(world, SELLER)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
+    assert draft.condition is not None
+    world.tg.user_presses(SELLER, card, f"d:{_draft_id(card)}:f:condition", strict=False)
+    picker = await world.tg.wait_for(
+        lambda: (
+            (m := world.tg.message(SELLER, card.message_id))
+            and any(b.startswith("✓") for b in m.button_texts)
+            and m
+        ),
+        what="the condition picker",
+    )
+    marked = [b for b in picker.button_texts if b.startswith("✓")]
+    assert marked == ["✓ " + t("fr", f"cond_{draft.condition.value}")]
+
+
 async def test_refused_price_keeps_the_question_open(world: World) -> None:
     card = await first_card(world, SELLER)
     # The price button of the field menu, pressed straight from the card's message.

@@ -65,9 +65,9 @@ async def _approve(state: BotState, query: CallbackQuery, draft: Draft, _: str, 
             )
         else:
             markup = (
-                cards.condition_keyboard(draft.id, lang, "cc")
+                cards.condition_keyboard(draft.id, lang, "cc", result.draft.condition)
                 if first == "condition"
-                else cards.size_keyboard(draft.id, lang)
+                else cards.size_keyboard(draft.id, lang, result.draft.size)
             )
             await query.edit_message_reply_markup(markup)
         items = ", ".join(t(lang, f"field_{f}") for f in result.to_confirm)
@@ -213,7 +213,9 @@ async def _field(
     """Open the editor of one field: buttons for a condition, a question for the rest."""
     assert draft.id is not None
     if field == "condition":
-        await query.edit_message_reply_markup(cards.condition_keyboard(draft.id, lang, "c"))
+        await query.edit_message_reply_markup(
+            cards.condition_keyboard(draft.id, lang, "c", draft.condition)
+        )
         await query.answer(t(lang, "pick_condition"))
         return
     if field == "cover":

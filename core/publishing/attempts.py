@@ -310,12 +310,16 @@ class AttemptRepository:
         )
 
     async def outcomes(self, user_id: int, since: datetime) -> dict[str, int]:
-        """Count the seller's finished attempts since a time by kind ("published", "captcha")."""
+        """Count the seller's items by how their last try since a time ended ("published",
+        "captcha"...): a draft retried three times, then published, is one published item."""
         rows = await self.db.fetchall(
-            "SELECT COALESCE(json_extract(detail, '$.kind'), outcome) AS kind, COUNT(*) AS n"
-            " FROM publish_attempts WHERE user_id = ? AND status = ? AND finished_at >= ?"
+            "SELECT COALESCE(json_extract(a.detail, '$.kind'), a.outcome) AS kind,"
+            " COUNT(*) AS n FROM publish_attempts a"
+            " WHERE a.user_id = :user AND a.status = :finished AND a.finished_at >= :since"
+            " AND a.id = (SELECT MAX(b.id) FROM publish_attempts b"
+            " WHERE b.draft_id = a.draft_id AND b.status = :finished)"
             " GROUP BY 1 ORDER BY 1",
-            (user_id, ATTEMPT_FINISHED, ts(since)),
+            {"user": user_id, "finished": ATTEMPT_FINISHED, "since": ts(since)},
         )
         return {str(row["kind"]): int(row["n"]) for row in rows}
 

@@ -710,3 +710,57 @@ async def test_regenerate_with_the_sellers_hint(world: World) -> None:
     )
     [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.hint == "Levi's taille 32" and draft.size == "32"
+
+
+async def test_a_failed_publish_stays_in_the_queue_with_its_reason_and_a_retry(
+    tmp_path: Path,
+) -> None:
+    from core.marketplace import FieldRejected
+    from tests.standins import StandInVinted, answer
+
+    vinted = StandInVinted()
+    vinted.script = [answer(FieldRejected(field="brand", message="Choisis une marque."))]
+    async with FakeTelegram() as tg, FakeOpenAIServer() as ai:
+        settings = make_settings(
+            tg, ai, tmp_path, publish_tick_seconds=0.2, publish_min_interval_seconds=0
+        )
+        app, services = await start_bot(settings, marketplace=vinted)  # type: ignore[arg-type]
+        try:
+            await services.sessions.save(
+                SELLER.id,
+                [
+                    {
+                        "name": "access_token_web",
+                        "value": "t",
+                        "domain": ".vinted.fr",
+                        "path": "/",
+                    },
+                    {"name": "v_uid", "value": "9111", "domain": ".vinted.fr", "path": "/"},
+                ],
+                username="camille_vend",
+                account_id="9111",
+            )
+            tg.user_sends_photo(SELLER, photo(0), caption="Zara taille M")
+            card = await tg.wait_for(
+                lambda: next(
+                    (m for m in tg.messages(SELLER) if m.kind == "photo" and m.buttons), None
+                ),
+                what="the card",
+            )
+            tg.user_presses(SELLER, card, "Valider")
+            await tg.wait_for_message(
+                SELLER, t("fr", "reason_field_rejected"), since=card, timeout=30
+            )
+            [draft] = await services.repos.drafts.page(SELLER.id)
+            assert draft.status is DraftStatus.FAILED
+            mark = max(m.message_id for m in tg.messages(SELLER))
+            tg.user_sends_command(SELLER, "/queue")
+            listed = await tg.wait_for_message(
+                SELLER,
+                re.sub(r"<[^>]+>", "", t("fr", "queue_failed_header", count=1)),
+                since=mark,
+            )
+            assert draft.title in listed.content and "marque" in listed.content
+            assert t("fr", "btn_retry_id", id=draft.id) in listed.button_texts
+        finally:
+            await stop_bot(app, services)

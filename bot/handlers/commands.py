@@ -23,6 +23,7 @@ from core.models import Condition
 from core.quality import MISSING_KEYS
 
 PAGE_SIZE = 8
+FAILED_SHOWN = 10
 log = logging.getLogger(__name__)
 
 BOT_API_UPLOAD_LIMIT = 50 * 2**20  # bots may send files up to 50 MB
@@ -108,22 +109,48 @@ async def _drafts_page(
 async def queue(update: Update, context: BotContext) -> None:
     """List the approved drafts waiting to be published, oldest first."""
     lang = context.lang
-    view = await context.state.queue.queue_view(context.seller.user_id)
+    user_id = context.seller.user_id
+    view = await context.state.queue.queue_view(user_id)
     drafts = [*view.publishing, *(entry.draft for entry in view.entries)]
-    if not drafts:
+    # Publishes that failed stay in sight, with why and a way out, until retried or deleted.
+    failed = [
+        d
+        for d in await context.state.services.drafts.page(
+            user_id, [DraftStatus.FAILED], limit=FAILED_SHOWN
+        )
+        if d.title
+    ]
+    if not drafts and not failed:
         await _reply(update, t(lang, "queue_empty"))
         return
-    lines = [t(lang, "queue_header", count=len(drafts))]
+    lines = [t(lang, "queue_header", count=len(drafts))] if drafts else []
     for pos, draft in enumerate(drafts, start=1):
         price = cards.format_price(draft.price.target) if draft.price else "-"
         lines.append(
             t(lang, "queue_line", pos=pos, id=draft.id, title=escape(draft.title), price=price)
         )
-    lines.append("")
-    lines.append(
-        t(lang, "queue_next", when=session.next_text(view, ZoneInfo(view.timezone), lang))
-    )
-    await _reply(update, "\n".join(lines))
+    if drafts:
+        lines.append("")
+        lines.append(
+            t(lang, "queue_next", when=session.next_text(view, ZoneInfo(view.timezone), lang))
+        )
+    buttons = []
+    if failed:
+        lines += ["", t(lang, "queue_failed_header", count=len(failed))]
+        for draft in failed:
+            assert draft.id is not None
+            reason = cards.status_line(draft, lang)
+            lines.append(
+                t(lang, "queue_failed_line", id=draft.id, title=escape(draft.title), reason=reason)
+            )
+            buttons.append(
+                [
+                    cards.draft_button(lang, draft.id, "pr", "btn_retry_id", id=draft.id),
+                    cards.draft_button(lang, draft.id, "op", "btn_open_id", id=draft.id),
+                ]
+            )
+    markup = InlineKeyboardMarkup(buttons) if buttons else None
+    await _reply(update, "\n".join(lines).strip(), reply_markup=markup)
 
 
 async def stats(update: Update, context: BotContext) -> None:

@@ -762,5 +762,9 @@ async def test_a_failed_publish_stays_in_the_queue_with_its_reason_and_a_retry(
             )
             assert draft.title in listed.content and "marque" in listed.content
             assert t("fr", "btn_retry_id", id=draft.id) in listed.button_texts
+            tg.user_sends_command(SELLER, "/status")
+            await tg.wait_for_message(
+                SELLER, t("fr", "status_not_published", count=1), since=listed
+            )
         finally:
             await stop_bot(app, services)

@@ -18,6 +18,7 @@ from bot.texts import t
 from core.accounts.cookies import CookieFormatError
 from core.accounts.service import Connected, NotConnected
 from core.accounts.vault import SessionUnreadable
+from core.drafts.models import DraftStatus
 from core.publishing.views import QueueView
 from core.sellers.models import AwaitKind
 
@@ -118,6 +119,13 @@ async def status(update: Update, context: BotContext) -> None:
         cap=view.daily_cap,
         next=next_text(view, zone, lang),
     )
+    failed = [
+        d
+        for d in await state.services.drafts.page(user_id, [DraftStatus.FAILED], limit=50)
+        if d.title  # a publish that failed, not an analysis
+    ]
+    if failed:
+        text += "\n" + t(lang, "status_not_published", count=len(failed))
     await message.reply_text(text)
 
 

@@ -360,6 +360,7 @@ TEXTS: dict[str, str] = {
         "{published}\nMode: {mode}\n\n<b>Queue</b>: {queued} waiting, {today} published "
         "today (cap {cap})\nNext publish: {next}"
     ),
+    "status_not_published": "Not published: {count} {count|draft|drafts} (see /queue)",
     "status_never": "never",
     "status_paused": "Paused: {reason}",
     "status_not_scheduled": "nothing waiting",

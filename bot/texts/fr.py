@@ -386,6 +386,7 @@ TEXTS: dict[str, str] = {
         "attente, {today} {today|publiée|publiées} aujourd'hui (maximum {cap})\nProchaine "
         "publication : {next}"
     ),
+    "status_not_published": "Non publiés : {count} {count|brouillon|brouillons} (voir /queue)",
     "status_never": "jamais",
     "status_paused": "En pause : {reason}",
     "status_not_scheduled": "rien en attente",

@@ -8,12 +8,13 @@ import logging
 from telegram import CallbackQuery, ForceReply, Update
 
 from bot import cards
+from bot.changes import change_line
 from bot.context import BotContext
 from bot.handlers.errors import friendly
 from bot.state import BotState
 from bot.texts import t
 from core.catalogs.service import CategoryNotFound
-from core.drafts.editing import MARKETPLACE_CATEGORY, ApproveOutcome, Change
+from core.drafts.editing import MARKETPLACE_CATEGORY, ApproveOutcome
 from core.drafts.models import Draft
 from core.drafts.parsing import format_value
 from core.models import Condition
@@ -389,27 +390,3 @@ async def on_unknown_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer(t(context.lang, "old_button"), show_alert=True)
-
-
-def change_line(change: Change, lang: str) -> str:
-    """Return "Price: 30 EUR -> 25 EUR" for the seller, as HTML (the values are escaped)."""
-    return t(
-        lang,
-        "field_updated",
-        field=t(lang, f"field_{change.field}"),
-        before=html.escape(display_value(change.field, change.before, lang) or "-"),
-        after=html.escape(display_value(change.field, change.after, lang) or "-"),
-    )
-
-
-def display_value(field: str, value: str, lang: str) -> str:
-    """Turn a raw change value into words: prices in EUR, conditions and categories by name."""
-    if not value:
-        return value
-    if field == "price":
-        return cards.format_price(float(value))
-    if field == "condition":
-        return cards.condition_label(Condition(value), lang)
-    if field == "category":
-        return cards.category_label(value, lang)
-    return value

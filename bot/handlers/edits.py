@@ -7,8 +7,8 @@ import html
 from telegram import Update
 
 from bot import cards
+from bot.changes import change_line
 from bot.context import BotContext
-from bot.handlers.drafts import change_line
 from bot.handlers.session import take_cookies
 from bot.texts import t
 from core.catalog import search_categories

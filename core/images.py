@@ -303,7 +303,7 @@ def _check_decode_size(source: Image.Image, source_format: str, filename: str) -
         return  # JPEG: decoded at 1/8 of its size when that is enough
     width, height = source.size
     per_pixel = _BYTES_PER_PIXEL.get(source.mode, 4)
-    if "16" in (source.info.get("bit_depth_name") or "") or source.mode.startswith("I;16"):
+    if source.mode.startswith("I;16"):
         per_pixel = max(per_pixel, 6)
     if width * height > ceiling or width * height * per_pixel > _MAX_DECODED_BYTES:
         raise ImageRejected(filename, "too_many_pixels", f"{source_format} {width}x{height}")

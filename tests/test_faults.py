@@ -8,7 +8,6 @@ step. After each restart the seller's work goes on, and in the end:
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import signal
@@ -80,7 +79,7 @@ async def kill_when(bot: Product, point: str, base: dict[str, int]) -> list[int]
         lambda: POINTS[point](bot, base) or None, timeout=120, what=f"the bot reaching {point}"
     )
     assert bot.bot is not None
-    browsers = [pid for pid in chromium_processes_of(bot.bot.pid)]
+    browsers = chromium_processes_of(bot.bot.pid)
     await bot.stop(signal.SIGKILL)
     return browsers
 
@@ -178,5 +177,4 @@ async def test_killed_at_twenty_drawn_points_nothing_is_lost_or_published_twice(
     ids = [d.publication.item_id for d in published if d.publication]
     assert len(set(ids)) == len(ids) == len(product.vinted.items)  # each once on the replica
     assert len(told_urls(product)) == KILLS  # and the seller got every URL
-    await asyncio.sleep(0)
     assert [pid for pid in survivors if alive(pid)] == []  # no browser outlived its bot

@@ -339,17 +339,52 @@ def test_emoji_and_hashtags_leave_the_description_but_its_words_stay() -> None:
 
 def test_marketing_words_leave_the_title_without_stray_punctuation() -> None:
     cases = {
-        "Magnifique robe Sézane, taille 38 !": "Robe Sézane, taille 38",
-        "Short Ralph Lauren - parfait pour l'été - taille 32": "Short Ralph Lauren - taille 32",
-        "Stunning Zara blazer, beige, size S": "Zara blazer, beige, size S",
-        "Blazer Zara casual chic beige taille S": "Blazer Zara beige taille S",
-        "Robe Sézane parfaite pour l'été taille 38": "Robe Sézane taille 38",
+        "Magnifique robe Sézane, taille 38 !": "Robe Sézane, taille 38 – Très bon état",
+        "Short Ralph Lauren - parfait pour l'été - taille 32": (
+            "Short Ralph Lauren - taille 32 – Très bon état"
+        ),
+        "Stunning Zara blazer, beige, size S": "Zara blazer, beige, size S – Very good",
+        "Blazer Zara casual chic beige taille S": "Blazer Zara beige taille S – Très bon état",
+        "Robe Sézane parfaite pour l'été taille 38": "Robe Sézane taille 38 – Très bon état",
     }
     for messy, clean in cases.items():
         brand = "Sézane" if "Sézane" in messy else "Zara" if "Zara" in messy else "Ralph Lauren"
-        report = enforce(listing(title=messy, brand=brand))
+        size = re.search(r"(?:taille|size) (\w+)", messy)[1]  # type: ignore[index]
+        language = "en" if "size" in messy else "fr"
+        report = enforce(listing(title=messy, brand=brand, size=size), language=language)
         assert report.listing.title == clean
         assert "title_marketing_removed" in report.repairs
+        assert report.publish_ready
+
+
+def test_a_title_cut_to_nonsense_is_rebuilt_in_house_format() -> None:
+    """The remnant "un vrai" of a hype clause goes whole; size and condition complete it."""
+    messy = (
+        "Superbe sweat à capuche Nike noir parfait pour l'hiver, "
+        "un vrai coup de coeur incontournable ✨"
+    )
+    report = enforce(listing(title=messy, brand="Nike", size="M", colours=["noir"]))
+
+    assert report.listing.title == "Sweat à capuche Nike noir M – Très bon état"
+    assert report.publish_ready
+
+
+def test_a_part_that_still_states_a_fact_is_kept_and_the_condition_follows_the_language() -> None:
+    messy = "Stunning Nike hoodie, must have black cotton"
+    report = enforce(
+        listing(title=messy, brand="Nike", size="L", colours=["black"], condition="good"),
+        language="en",
+    )
+
+    assert report.listing.title == "Nike hoodie, black cotton L – Good"
+
+
+def test_a_repaired_title_that_names_only_the_brand_is_not_ready() -> None:
+    report = enforce(listing(title="Superbe Nike, coup de coeur", brand="Nike", size="M"))
+
+    assert "title_broken" in report.missing
+    assert "title_broken" in report.needs_model
+    assert not report.publish_ready
 
 
 def test_seven_hashtags_are_cut_to_five_and_two_are_never_padded() -> None:
@@ -453,7 +488,7 @@ def test_a_phrase_file_of_ones_own_replaces_the_list(tmp_path: Path) -> None:
     ]
     assert find_marketing_phrases("Magnifique", phrases) == []
     report = enforce(listing(title="Sweat Nike taille M like new"), phrases=phrases)
-    assert report.listing.title == "Sweat Nike taille M"
+    assert report.listing.title == "Sweat Nike taille M – Très bon état"
 
 
 @pytest.mark.parametrize(

@@ -148,6 +148,7 @@ TEXTS: dict[str, str] = {
     # Missing keys, in plain words
     "missing_title_missing": "a title",
     "missing_title_too_long": "a shorter title (70 characters at most)",
+    "missing_title_broken": "a title that reads well (the repaired one says too little)",
     "missing_description_missing": "a description",
     "missing_description_invalid": "a description of a few factual lines",
     "missing_description_too_long": "a description of at most 2,000 characters",

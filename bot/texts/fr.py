@@ -156,6 +156,7 @@ TEXTS: dict[str, str] = {
     # Missing keys, in plain words
     "missing_title_missing": "un titre",
     "missing_title_too_long": "un titre plus court (70 caractères maximum)",
+    "missing_title_broken": "un titre lisible (celui réparé en dit trop peu)",
     "missing_description_missing": "une description",
     "missing_description_invalid": "une description de quelques lignes factuelles",
     "missing_description_too_long": "une description de 2 000 caractères au plus",

@@ -19,6 +19,7 @@ LANGUAGE_NAMES: Mapping[str, str] = {"fr": "French", "en": "English", "de": "Ger
 _VIOLATION_HINTS: Mapping[str, str] = {
     "title_missing": "the title is empty: write one with brand, item type and size",
     "title_too_long": "the title is over 70 characters: shorten it, keep brand, type and size",
+    "title_broken": "the title reads broken: write it as item type + brand + colour + size",
     "description_missing": "the description is empty: write 5 to 8 factual lines",
     "description_invalid": "the description needs 5 to 8 factual lines and no hashtags in it",
     "hashtags_invalid": "give 3 to 5 hashtags, one word each, starting with #",

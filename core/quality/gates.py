@@ -19,7 +19,13 @@ from core.quality.hashtags import (
 )
 from core.quality.phrases import MarketingPhrases, packaged_phrases
 from core.quality.text import fold, has_emoji, strip_emoji
-from core.quality.titles import TITLE_MAX_CHARS, remove_title_phrases, shorten_title, tidy_title
+from core.quality.titles import (
+    TITLE_MAX_CHARS,
+    reads_broken,
+    repair_title,
+    shorten_title,
+    tidy_title,
+)
 
 DESCRIPTION_MIN_LINES = 2
 DESCRIPTION_MAX_CHARS = 2000  # a listing a buyer reads, typed into the form key by key
@@ -29,6 +35,7 @@ DESCRIPTION_MAX_CHARS = 2000  # a listing a buyer reads, typed into the form key
 MISSING_KEYS = (
     "title_missing",
     "title_too_long",
+    "title_broken",
     "description_missing",
     "description_invalid",
     "description_too_long",
@@ -46,6 +53,7 @@ MODEL_FIXES = frozenset(
     {
         "title_missing",
         "title_too_long",
+        "title_broken",
         "description_missing",
         "description_invalid",
         "description_too_long",
@@ -121,10 +129,20 @@ def enforce(
 
     # Title: drop marketing words, then shorten around the brand and the size.
     title = tidy_title(title, brand, size)
-    cleaned = remove_title_phrases(title, phrases, brand, size)
+    cleaned = repair_title(
+        title,
+        phrases,
+        brand=brand,
+        size="" if _is_size_placeholder(size) else size,
+        facts=[*colours, material or ""],
+        condition=listing.condition.value if listing.condition else None,
+        language=language,
+    )
     if cleaned != title:
         repaired("title_marketing_removed")
-        title = tidy_title(cleaned, brand, size, capitalise=title[:1].isupper())
+        title = cleaned
+        if reads_broken(title, brand, size):
+            missing.add("title_broken")
     if len(title) > TITLE_MAX_CHARS:
         title = shorten_title(title, brand, size)
         repaired("title_shortened")

@@ -22,6 +22,103 @@ _CONNECTORS = frozenset(
 _SIZE_WORDS = frozenset({"taille", "pointure", "size", "grosse", "gr", "t", "eu", "uk", "us"})
 
 
+# Where a title falls into parts: "Sweat Nike noir, un vrai coup de coeur" has two.
+_SEGMENT_BREAK = re.compile(r"\s*[,;|·–—]\s*|\s+[-/]\s+")
+# The house format's condition, in the listing's language (the marketplace's own words).
+CONDITION_WORDS = {
+    "fr": {
+        "new_with_tags": "Neuf avec étiquette",
+        "new_without_tags": "Neuf sans étiquette",
+        "very_good": "Très bon état",
+        "good": "Bon état",
+        "satisfactory": "Satisfaisant",
+    },
+    "en": {
+        "new_with_tags": "New with tags",
+        "new_without_tags": "New without tags",
+        "very_good": "Very good",
+        "good": "Good",
+        "satisfactory": "Satisfactory",
+    },
+    "de": {
+        "new_with_tags": "Neu mit Etikett",
+        "new_without_tags": "Neu ohne Etikett",
+        "very_good": "Sehr gut",
+        "good": "Gut",
+        "satisfactory": "Zufriedenstellend",
+    },
+}
+
+
+def repair_title(
+    title: str,
+    phrases: MarketingPhrases,
+    *,
+    brand: str | None,
+    size: str,
+    facts: list[str],
+    condition: str | None,
+    language: str,
+) -> str:
+    """Remove marketing phrases part by part; the title that is left is put in house format.
+
+    A part of the title the phrases were cut from goes whole when what is left of it states
+    nothing (no brand, size, colour or material): "un vrai coup de coeur" leaves "un vrai",
+    which is not kept. The first part, the item itself, always stays. The repaired title then
+    takes the house format: "Sweat à capuche Nike noir M – Très bon état", size and condition
+    added when absent and when they fit. A title without marketing is returned unchanged.
+    """
+    if not phrases.spans(title):
+        return title
+    known = _brand_keys(brand) | _size_keys(size) | _SIZE_WORDS
+    for fact in facts:
+        known |= {_key(w) for w in fact.split()} - {""}
+    known -= _CONNECTORS
+    parts: list[str] = []
+    position = parts_end = 0
+    for match in [*_SEGMENT_BREAK.finditer(title), None]:
+        end = match.start() if match else len(title)
+        segment = title[position:end]
+        cleaned = remove_title_phrases(segment, phrases, brand, size)
+        if cleaned != segment and parts:
+            words = {_key(w) for w in cleaned.split()}
+            if not words & known:
+                cleaned = ""
+        if cleaned.strip():
+            separator = title[parts_end:position] if parts else ""
+            parts.append(separator + cleaned)
+        if match:
+            position, parts_end = match.end(), match.start()
+    repaired = tidy_title("".join(parts), brand, size, capitalise=True)
+    return _house_format(repaired, size, condition, language)
+
+
+def reads_broken(title: str, brand: str | None, size: str) -> bool:
+    """Whether a repaired title names nothing but the brand, the size and the condition."""
+    head = _SEGMENT_BREAK.split(title)
+    words = {_key(w) for part in head for w in part.split()} - _CONNECTORS - {""}
+    stated = _brand_keys(brand) | _size_keys(size) | _SIZE_WORDS
+    for labels in CONDITION_WORDS.values():
+        stated |= {_key(w) for label in labels.values() for w in label.split()}
+    return not words - stated
+
+
+def _house_format(title: str, size: str, condition: str | None, language: str) -> str:
+    """Add the size, then the condition, to a repaired title: each when absent and fitting."""
+    words = CONDITION_WORDS.get(language, CONDITION_WORDS["en"])
+    size_keys = _size_keys(size)
+    title_keys = {_key(w) for w in title.split()}
+    fits = len(title) + 1 + len(size) <= TITLE_MAX_CHARS
+    if title and size_keys and not size_keys <= title_keys and fits:
+        title = f"{title} {size}"
+    label = words.get(condition or "")
+    if title and label and fold(label) not in fold(title):
+        suffix = f" – {label}"
+        if len(title) + len(suffix) <= TITLE_MAX_CHARS:
+            title += suffix
+    return title
+
+
 def remove_title_phrases(
     title: str, phrases: MarketingPhrases, brand: str | None, size: str
 ) -> str:

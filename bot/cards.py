@@ -234,8 +234,10 @@ def _fit(head: list[str], body: str, tail: list[str]) -> str:
 # ---- keyboards ---------------------------------------------------------------------------------
 
 
-def main_keyboard(draft: Draft, lang: str, photo_count: int) -> InlineKeyboardMarkup | None:
-    """Return the card's buttons for the draft's status."""
+def main_keyboard(
+    draft: Draft, lang: str, photo_count: int, *, undo: bool = False
+) -> InlineKeyboardMarkup | None:
+    """Return the card's buttons for the draft's status (with Undo just after an edit)."""
     assert draft.id is not None
     did = draft.id
     photos = [draft_button(lang, did, "ph", "btn_photos", count=photo_count)]
@@ -263,19 +265,20 @@ def main_keyboard(draft: Draft, lang: str, photo_count: int) -> InlineKeyboardMa
         return InlineKeyboardMarkup([[draft_button(lang, did, "un", "btn_undo")], photos])
     if draft.status in (DraftStatus.PUBLISHING, DraftStatus.PUBLISHED):
         return InlineKeyboardMarkup([photos])
-    return InlineKeyboardMarkup(
+    rows = [
         [
-            [
-                draft_button(lang, did, "ap", "btn_approve"),
-                draft_button(lang, did, "ed", "btn_edit"),
-            ],
-            [
-                draft_button(lang, did, "rg", "btn_regenerate"),
-                draft_button(lang, did, "dl", "btn_delete"),
-            ],
-            photos,
-        ]
-    )
+            draft_button(lang, did, "ap", "btn_approve"),
+            draft_button(lang, did, "ed", "btn_edit"),
+        ],
+        [
+            draft_button(lang, did, "rg", "btn_regenerate"),
+            draft_button(lang, did, "dl", "btn_delete"),
+        ],
+        photos,
+    ]
+    if undo:
+        rows.insert(1, [draft_button(lang, did, "ue", "btn_undo_edit")])
+    return InlineKeyboardMarkup(rows)
 
 
 def edit_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:

@@ -6,7 +6,8 @@ import html
 
 from bot import cards
 from bot.texts import t
-from core.drafts.editing import Change
+from core.drafts.outcomes import Change
+from core.drafts.requests import Unapplied
 from core.models import Condition
 
 
@@ -19,6 +20,33 @@ def change_line(change: Change, lang: str) -> str:
         before=html.escape(display_value(change.field, change.before, lang) or "-"),
         after=html.escape(display_value(change.field, change.after, lang) or "-"),
     )
+
+
+def edit_note(changes: list[Change], lang: str, unapplied: list[Unapplied] | None = None) -> str:
+    """Say everything an edit did, as HTML: each change, the lines that followed it, what the
+    description still states, what the request asked in vain, and whether to approve again."""
+    lines = [change_line(c, lang) for c in changes]
+    changed = {c.field for c in changes}
+    for change in changes:
+        for field, before, after in change.followed:
+            lines.append(
+                t(
+                    lang,
+                    "followed_line",
+                    field=t(lang, f"field_{field}"),
+                    before=html.escape(before),
+                    after=html.escape(after),
+                )
+            )
+        lines += [t(lang, "still_stated", line=html.escape(s)) for s in change.still_stated]
+    for part in unapplied or []:
+        if part.reason == "defect_not_found":
+            lines.append(t(lang, "unapplied_defect_not_found", value=html.escape(part.value)))
+        elif part.field not in changed:
+            lines.append(t(lang, "unapplied_unchanged", field=t(lang, f"field_{part.field}")))
+    if any(c.unapproved for c in changes):
+        lines.append(t(lang, "edit_needs_reapproval"))
+    return "\n".join(lines)
 
 
 def display_value(field: str, value: str, lang: str) -> str:

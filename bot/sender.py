@@ -76,14 +76,20 @@ class Sender:
         return await self.drafts.record_card(draft, chat_id, message.message_id)
 
     async def refresh_card(
-        self, draft: Draft, lang: str, *, note: str | None = None, new_cover: bool = False
+        self,
+        draft: Draft,
+        lang: str,
+        *,
+        note: str | None = None,
+        new_cover: bool = False,
+        undo: bool = False,
     ) -> None:
-        """Show the draft's current state on its card, in place."""
+        """Show the draft's current state on its card, in place (Undo: an edit just made)."""
         if draft.card_chat_id is None or draft.card_message_id is None:
             return
         cover, count = await self._cover(draft)
         caption = cards.render_caption(draft, lang, note, await self._placement(draft))
-        markup = cards.main_keyboard(draft, lang, count)
+        markup = cards.main_keyboard(draft, lang, count, undo=undo)
         try:
             if new_cover:
                 await self.bot.edit_message_media(

@@ -24,8 +24,10 @@ from core.db import Clock, Database
 from core.drafts.drafting import DraftingConfig, DraftingService
 from core.drafts.editing import DraftEditor
 from core.drafts.export import Exporter
+from core.drafts.followup import FollowThrough
 from core.drafts.repository import DraftRepository
 from core.drafts.service import DraftService
+from core.drafts.undo import UndoStore
 from core.events import EventLog
 from core.images import ImageLimits
 from core.intake.repository import BatchRepository
@@ -204,7 +206,15 @@ async def build_services(
         ),
         drafts=DraftService(repos.drafts, repos.batches),
         drafting=drafting,
-        editor=DraftEditor(repos.drafts, drafting, analyser, repos.events, catalogs),
+        editor=DraftEditor(
+            repos.drafts,
+            drafting,
+            analyser,
+            repos.events,
+            catalogs,
+            follow=FollowThrough(analyser, drafting.phrases),
+            undo=UndoStore(repos.db),
+        ),
         sessions=sessions,
         marketplace=marketplace,
         catalogs=catalogs,

@@ -278,11 +278,15 @@ async def test_editing_the_price_with_a_decimal_comma(world: World) -> None:
     prompt = await world.tg.wait_for_message(SELLER, "prix", since=card)
     world.tg.user_sends_text(SELLER, "25,50", reply_to=prompt)
 
-    confirmation = await world.tg.wait_for_message(SELLER, "25,50 EUR", since=prompt)
-    assert "->" in confirmation.content
-    updated = world.tg.message(SELLER, card.message_id)
-    assert updated is not None and "<b>25,50 EUR</b>" not in updated.caption  # plain text shown
-    assert "25,50 EUR" in updated.caption
+    # Said once, on the card itself; the question and the answer are cleaned up.
+    caption = await card_caption(world, card, "-> 25,50 EUR")
+    assert "<b>25,50 EUR</b>" not in caption  # plain text shown
+    await world.tg.wait_for(
+        lambda: all(
+            m.deleted for m in world.tg.history(SELLER) if m.message_id >= prompt.message_id
+        ),
+        what="the question and the answer to be deleted",
+    )
     [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.price is not None and draft.price.target == 25.5
 
@@ -293,7 +297,7 @@ async def test_a_title_with_html_signs_is_asked_about_and_shown_as_typed(world: 
     world.tg.user_presses(SELLER, card, f"d:{draft_id}:f:title", strict=False)
     prompt = await world.tg.wait_for_message(SELLER, "titre", since=card)
     world.tg.user_sends_text(SELLER, "Robe <Zara> & co 38", reply_to=prompt)
-    await world.tg.wait_for_message(SELLER, "Robe <Zara> & co 38", since=prompt)
+    await card_caption(world, card, "-> Robe <Zara> & co 38")
 
     # Asked again: the question quotes the current title, which must not be read as markup.
     world.tg.user_presses(SELLER, card, f"d:{draft_id}:f:title", strict=False)
@@ -326,7 +330,7 @@ async def test_refused_price_keeps_the_question_open(world: World) -> None:
     world.tg.user_sends_text(SELLER, "pas cher", reply_to=prompt)
     await world.tg.wait_for_message(SELLER, "25,50", since=prompt)  # the error shows an example
     world.tg.user_sends_text(SELLER, "19")
-    await world.tg.wait_for_message(SELLER, "19 EUR", since=prompt)
+    await card_caption(world, card, "-> 19 EUR")
 
 
 async def test_free_text_edit_is_confirmed_as_before_and_after(world: World) -> None:
@@ -334,17 +338,71 @@ async def test_free_text_edit_is_confirmed_as_before_and_after(world: World) -> 
     world.tg.user_sends_text(
         SELLER, "prix 25, défaut : petite tache sur la manche", reply_to=card.message_id
     )
-    confirmation = await world.tg.wait_for_message(SELLER, "-> 25 EUR", since=card)
+    caption = await card_caption(world, card, "-> 25 EUR")
     assert any(
-        line.startswith("Prix :") and line.endswith("-> 25 EUR")
-        for line in confirmation.content.splitlines()
+        line.startswith("Prix :") and line.endswith("-> 25 EUR") for line in caption.splitlines()
     )
-    assert "petite tache sur la manche" in confirmation.content
+    assert "petite tache sur la manche" in caption
+    assert t("fr", "btn_undo_edit") in world.tg.message(SELLER, card.message_id).button_texts  # type: ignore[union-attr]
     [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert draft.price is not None and draft.price.target == 25
     assert any("tache" in d for d in draft.defects)
     assert draft.status is DraftStatus.DRAFT  # an edit never publishes nor approves
     assert "25 EUR" in (world.tg.message(SELLER, card.message_id).caption or "")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("user", [SELLER, OTHER_SELLER], ids=["fr", "en"])
+async def test_a_new_size_follows_into_the_title_and_can_be_undone(
+    world: World, user: User
+) -> None:
+    lang = user.language_code
+    card = await first_card(world, user, caption="Zara taille M")
+    [draft] = await world.services.repos.drafts.page(user.id)
+    world.tg.user_presses(user, card, f"d:{_draft_id(card)}:f:size", strict=False)
+    prompt = await world.tg.wait_for_message(user, lambda m: m.message_id > card.message_id)
+    world.tg.user_sends_text(user, "38", reply_to=prompt)
+
+    said = t(lang, "field_updated", field=t(lang, "field_size"), before="M", after="38")
+    caption = await card_caption(world, card, said, user)
+    [edited] = await world.services.repos.drafts.page(user.id)
+    assert edited.size == "38" and edited.title != draft.title
+    followed = t(
+        lang, "followed_line", field=t(lang, "field_title"), before=draft.title, after=edited.title
+    )
+    assert followed in caption  # the title that followed is shown, before it counts
+    await world.tg.wait_for(  # the question and the answer are cleaned up
+        lambda: not [m for m in world.tg.messages(user) if m.message_id > card.message_id],
+        what="the question to be deleted",
+    )
+
+    world.tg.user_presses(user, world.tg.message(user, card.message_id), t(lang, "btn_undo_edit"))  # type: ignore[arg-type]
+    caption = await card_caption(world, card, t(lang, "edit_undone"), user)
+    [undone] = await world.services.repos.drafts.page(user.id)
+    assert (undone.size, undone.title, undone.description) == (
+        draft.size,
+        draft.title,
+        draft.description,
+    )
+    assert t(lang, "field_updated", field=t(lang, "field_size"), before="38", after="M") in caption
+
+
+async def test_a_stain_to_remove_that_is_not_there_is_said_in_one_reply(world: World) -> None:
+    card = await first_card(world, SELLER)
+    world.ai.script(
+        {
+            **dict.fromkeys(
+                ("title", "description", "hashtags", "brand", "category", "size", "condition")
+            ),
+            **dict.fromkeys(("colours", "material", "measurements", "price_min")),
+            **dict.fromkeys(("price_target", "price_max")),
+            "add_defects": [],
+            "remove_defects": ["tache"],
+            "summary": "Tache retirée.",
+        }
+    )
+    world.tg.user_sends_text(SELLER, "enlève la tache", reply_to=card.message_id)
+    reply = await world.tg.wait_for_message(SELLER, t("fr", "err_nothing_to_edit"), since=card)
+    assert t("fr", "unapplied_defect_not_found", value="tache") in reply.content
 
 
 async def test_approving_a_draft_whose_size_is_not_visible_asks_for_it_first(
@@ -560,6 +618,17 @@ async def test_restart_between_sending_and_analysing_still_completes_the_batch(
             assert await services.repos.batches.unfinished() == []
         finally:
             await stop_bot(app, services)
+
+
+async def card_caption(world: World, card: ChatMessage, needle: str, user: User = SELLER) -> str:
+    """Wait until the card's caption says `needle`, and return the caption."""
+
+    def caption() -> str | None:
+        message = world.tg.message(user, card.message_id)
+        text = message.caption if message is not None else None
+        return text if text and needle in text else None
+
+    return await world.tg.wait_for(caption, what=f"the card to say {needle!r}")
 
 
 def _draft_id(card: ChatMessage) -> int:

@@ -421,7 +421,7 @@ async def test_free_text_changes_the_price_and_adds_a_defect(
         )
     )
 
-    edited, changes = await editor.free_text_edit(
+    edited, changes, unapplied = await editor.free_text_edit(
         SELLER,
         id_of(draft),
         "prix 25, ajoute une petite tache sur la manche",
@@ -449,7 +449,7 @@ async def test_free_text_edit_of_an_approved_draft_needs_a_new_approval(
     await editor.approve(SELLER, id_of(draft))
     ai.script(edit_answer(size="L", summary="Taille L."))
 
-    edited, changes = await editor.free_text_edit(SELLER, id_of(draft), "c'est un L")
+    edited, changes, unapplied = await editor.free_text_edit(SELLER, id_of(draft), "c'est un L")
 
     assert [(c.field, c.after, c.unapproved) for c in changes] == [("size", "L", True)]
     assert edited.status is DraftStatus.DRAFT

@@ -127,7 +127,11 @@ async def test_a_brand_vinted_does_not_offer_is_left_empty_and_the_seller_told(
     await connect(shop)
     card = await first_card(shop)
     shop.tg.user_sends_text(SELLER, "marque Atelierbleu", reply_to=card.message_id)
-    await shop.tg.wait_for_message(SELLER, "Atelierbleu", since=card, timeout=30)
+    await shop.tg.wait_for(  # said on the card itself
+        lambda: "-> Atelierbleu" in shop.tg.message(SELLER, card.message_id).caption,  # type: ignore[union-attr,operator]
+        timeout=30,
+        what="the card to note the new brand",
+    )
     shop.tg.user_presses(SELLER, shop.tg.message(SELLER, card.message_id), "Valider")  # type: ignore[arg-type]
     published = await shop.tg.wait_for_message(SELLER, "/items/", since=card, timeout=90)
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import html
+import logging
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot import cards
-from bot.changes import change_line
+from bot.changes import edit_note
 from bot.context import BotContext
 from bot.handlers.session import take_cookies
 from bot.texts import t
 from core.catalog import search_categories
+from core.drafts.parsing import EditRejected
 from core.sellers.models import AwaitKind
+
+log = logging.getLogger(__name__)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -53,24 +58,37 @@ async def on_text(update: Update, context: BotContext) -> None:
             seller.user_id, draft_id, field, message.text
         )
         await services.sellers.stop_waiting(seller.user_id, AwaitKind.FIELD)
-        note = change_line(change, lang)
-        if change.unapproved:
-            note += "\n" + t(lang, "edit_needs_reapproval")
-        await state.sender.refresh_card(draft, lang, note=note)
-        await message.reply_text(note)
+        # Said once, on the card; the question and the answer go where Telegram allows.
+        await state.sender.refresh_card(draft, lang, note=edit_note([change], lang), undo=True)
+        await _clean_up(message, awaiting.prompt_message_id)
         return
     if replied is not None:
         card = await services.drafts.by_card(message.chat_id, replied.message_id, seller.user_id)
         if card is not None and card.id is not None:
             await context.bot.send_chat_action(message.chat_id, "typing")
-            draft, changes = await services.editor.free_text_edit(
-                seller.user_id, card.id, message.text
-            )
-            lines = [change_line(c, lang) for c in changes]
-            if any(c.unapproved for c in changes):
-                lines.append(t(lang, "edit_needs_reapproval"))
-            note = "\n".join(lines)
-            await state.sender.refresh_card(draft, lang, note=note)
-            await message.reply_text(note)
+            try:
+                draft, changes, unapplied = await services.editor.free_text_edit(
+                    seller.user_id, card.id, message.text
+                )
+            except EditRejected as exc:
+                parts = exc.params.get("unapplied") if exc.key == "nothing_to_edit" else None
+                if not parts:
+                    raise
+                said = [t(lang, "err_nothing_to_edit"), edit_note([], lang, parts)]  # type: ignore[arg-type]
+                await message.reply_text("\n".join(said))
+                return
+            note = edit_note(changes, lang, unapplied)
+            await state.sender.refresh_card(draft, lang, note=note, undo=True)
             return
     await message.reply_text(t(lang, "hint_send_photos"))
+
+
+async def _clean_up(answer: Message, question_id: int | None) -> None:
+    """Delete the question and the seller's answer; both are said on the card now."""
+    for message_id in (question_id, answer.message_id):
+        if message_id is None:
+            continue
+        try:
+            await answer.get_bot().delete_message(answer.chat_id, message_id)
+        except TelegramError:
+            log.info("message %s could not be deleted; it stays", message_id)

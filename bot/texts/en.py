@@ -187,6 +187,14 @@ TEXTS: dict[str, str] = {
     "cover_set": "Cover changed.",
     "field_updated": "{field}: {before} -> {after}",
     "edited": "Updated.",
+    "btn_undo_edit": "↩️ Undo the change",
+    "edit_undone": "Change undone.",
+    "err_undo_unavailable": "There is nothing to undo on this draft.",
+    "err_undo_stale": "The draft changed since: it can no longer be undone. Edit it directly.",
+    "followed_line": "{field}: “{before}” -> “{after}”",
+    "still_stated": "The description still says “{line}”: correct it (Edit, then Description).",
+    "unapplied_unchanged": "Not applied: {field} (I did not understand the new value).",
+    "unapplied_defect_not_found": "“{value}” is not in the listing yet: nothing to remove.",
     "approved_connect_first": (
         "Approved. Connect your Vinted account with /connect to publish: it waits in the "
         "queue until then."

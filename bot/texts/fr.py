@@ -196,6 +196,16 @@ TEXTS: dict[str, str] = {
     "cover_set": "Photo de couverture modifiée.",
     "field_updated": "{field} : {before} -> {after}",
     "edited": "Mis à jour.",
+    "btn_undo_edit": "↩️ Annuler la modification",
+    "edit_undone": "Modification annulée.",
+    "err_undo_unavailable": "Il n'y a rien à annuler sur ce brouillon.",
+    "err_undo_stale": "Le brouillon a changé depuis : je ne peux plus annuler. Modifiez-le "
+    "directement.",
+    "followed_line": "{field} : « {before} » -> « {after} »",
+    "still_stated": "La description dit encore « {line} » : corrigez-la (Modifier, puis "
+    "Description).",
+    "unapplied_unchanged": "Pas appliqué : {field} (je n'ai pas compris la nouvelle valeur).",
+    "unapplied_defect_not_found": "« {value} » n'est pas dans l'annonce : rien à retirer.",
     "approved_connect_first": (
         "Validé. Connectez votre compte Vinted avec /connect pour publier : le brouillon "
         "attend dans la file d'ici là."

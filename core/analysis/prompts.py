@@ -216,6 +216,26 @@ def edit_user(listing: Mapping[str, Any], instruction: str) -> str:
     )
 
 
+def rewrite_system(language: str) -> str:
+    """Return the system prompt for bringing description lines in line with one change."""
+    return (
+        "You keep a Vinted listing true after the seller changed one of its facts. You are "
+        "given some lines of its description and the change. Rewrite each line so it agrees "
+        "with the change, and change nothing else: same facts, same tone, one line for each "
+        "line given, in the same order. A line that no longer says anything true may become "
+        "a short factual line about the change. No emoji, no marketing phrases. "
+        f"{_language_line(language)} Answer with JSON only."
+    )
+
+
+def rewrite_user(lines: Sequence[str], change: str) -> str:
+    """Return the user message with the lines to rewrite and the change they must follow."""
+    return (
+        "Lines:\n```json\n" + json.dumps(list(lines), ensure_ascii=False) + "\n```\n"
+        f"The change: {json.dumps(change, ensure_ascii=False)}"
+    )
+
+
 # ---- choosing a marketplace category ---------------------------------------------------------
 
 CATEGORY_SYSTEM = """\

@@ -283,6 +283,12 @@ class CategoryPickOut(BaseModel):
 # ---- editing -------------------------------------------------------------------------------
 
 
+class RewriteOut(BaseModel):
+    """Description lines rewritten to agree with one change, one for one."""
+
+    lines: list[str] = Field(description="The lines given, in order, each rewritten or kept.")
+
+
 class EditOut(BaseModel):
     """The changes a seller asked for: null means unchanged."""
 

@@ -32,6 +32,7 @@ from core.analysis.schemas import (
     EditOut,
     GroupingContinuedOut,
     GroupingOut,
+    RewriteOut,
     listing_for_prompt,
 )
 from core.analysis.tokens import Detail
@@ -248,6 +249,17 @@ class VisionAnalyser:
             },
         ]
         return await self._calls.structured(messages, EditOut, "edit")
+
+    async def rewrite_lines(
+        self, lines: Sequence[str], change: str, *, language: str
+    ) -> tuple[list[str], Usage]:
+        """Rewrite description lines so they agree with a change to the listing (text only)."""
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "system", "content": prompts.rewrite_system(language)},
+            {"role": "user", "content": prompts.rewrite_user(lines, change)},
+        ]
+        out, usage = await self._calls.structured(messages, RewriteOut, "rewrite")
+        return out.lines, usage
 
 
 # ---- helpers -------------------------------------------------------------------------------

@@ -14,21 +14,30 @@ to the fresh draft; a model's edit or a regeneration, made on the old content, i
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import weakref
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from core.analysis import AnalysisBadAnswer, AnalysisUnavailable, VisionAnalyser
 from core.drafts.drafting import DraftingService
 from core.drafts.fields import CONFIRMABLE_FIELDS, EDITABLE_FIELDS, LISTING_FIELDS
+from core.drafts.followup import FollowThrough
 from core.drafts.lifecycle import EDITABLE
-from core.drafts.models import Draft, DraftStatus, StaleDraft
+from core.drafts.models import Draft, DraftStatus, Listing, StaleDraft
+from core.drafts.outcomes import (
+    ApproveOutcome,
+    ApproveResult,
+    CategoryPlacement,
+    Change,
+    changes_between,
+    followed_lines,
+)
 from core.drafts.parsing import EditRejected, format_value, read_model_edit, with_value
 from core.drafts.repository import DraftRepository
+from core.drafts.requests import Unapplied, keep_asked, unapplied_parts
+from core.drafts.undo import UndoStore
 from core.events import EventLog
+from core.models import Usage
 from core.quality import TITLE_MAX_CHARS
 
 log = logging.getLogger(__name__)
@@ -37,41 +46,6 @@ MARKETPLACE_CATEGORY = "marketplace_category"  # to confirm: the leaf of the sit
 ATTEMPTS = 3  # a typed value is applied again to a draft that changed meanwhile, this often
 _LOCKED = frozenset({DraftStatus.PUBLISHING, DraftStatus.PUBLISHED})
 _CONFIRM_MISSING = {"size": "size_to_confirm", "condition": "condition_to_confirm"}
-
-
-@dataclass
-class Change:
-    """One field's value before and after an edit, as short strings (see format_value)."""
-
-    field: str
-    before: str
-    after: str
-    # The draft was approved and went back to draft: it must be approved again.
-    unapproved: bool = False
-
-
-class ApproveOutcome(StrEnum):
-    APPROVED = "approved"
-    NEEDS_CONFIRMATION = "needs_confirmation"  # only size/condition wait for the seller
-    NOT_READY = "not_ready"  # a quality gate still fails: see `missing`
-    ALREADY = "already"  # approved, publishing or published before this press
-    FAILED = "failed"  # the analysis (or a publish) failed: retry or edit it first
-
-
-@dataclass
-class ApproveResult:
-    """What pressing Approve did, and what the seller must do next."""
-
-    outcome: ApproveOutcome
-    draft: Draft
-    to_confirm: list[str] = dataclasses.field(default_factory=list)  # size, then condition
-    missing: list[str] = dataclasses.field(default_factory=list)  # core.quality.MISSING_KEYS
-
-
-class CategoryPlacement(Protocol):
-    """Says whether the seller must still choose the draft's leaf in the marketplace's tree."""
-
-    async def needs_seller(self, draft: Draft) -> bool: ...
 
 
 class DraftEditor:
@@ -84,9 +58,13 @@ class DraftEditor:
         analyser: VisionAnalyser,
         events: EventLog,
         categories: CategoryPlacement | None = None,
+        follow: FollowThrough | None = None,
+        undo: UndoStore | None = None,
     ) -> None:
         self.drafts = drafts
         self.categories = categories
+        self.follow = follow
+        self.undo = undo
         self.drafting = drafting
         self.analyser = analyser
         self.events = events
@@ -118,6 +96,7 @@ class DraftEditor:
             for _ in range(ATTEMPTS):
                 draft = await self._editable(user_id, draft_id)
                 listing = with_value(draft, field, raw)  # type: ignore[arg-type]
+                listing, usage, still = await self._follow(draft, listing, [field])
                 to_confirm = [f for f in draft.to_confirm if f != field]
                 checked = await self.drafting.recheck(
                     draft.with_listing(listing, to_confirm=to_confirm)
@@ -126,9 +105,12 @@ class DraftEditor:
                     field,
                     format_value(field, getattr(draft, field)),
                     format_value(field, getattr(checked, field)),
+                    followed=followed_lines(draft, checked, [field]),
+                    still_stated=still,
                 )
                 if _same(draft, checked):
                     return draft, change
+                checked.usage = draft.usage + usage
                 saved = await self._commit(draft, checked)
                 if saved is not None:
                     change.unapproved = draft.status is DraftStatus.APPROVED
@@ -145,10 +127,12 @@ class DraftEditor:
 
     async def free_text_edit(
         self, user_id: int, draft_id: int, instruction: str
-    ) -> tuple[Draft, list[Change]]:
+    ) -> tuple[Draft, list[Change], list[Unapplied]]:
         """Have the model turn the seller's request into changes, check them and save the draft.
 
-        Returns a Change per field that changed or that the seller confirmed, in card order.
+        Only the fields the request names (or whose new value it states) change; the title and
+        the description then follow the changed facts. Returns a Change per field that changed
+        or that the seller confirmed, in card order, and what the request asked in vain.
         """
         instruction = (instruction or "").strip()
         if not instruction:
@@ -166,10 +150,15 @@ class DraftEditor:
                 await self._log_unused(draft, "edit_failed", exc.usage.total_tokens, exc)
                 raise EditRejected("ai_bad_answer", str(exc)) from exc
 
-            listing, given = read_model_edit(draft, out)
+            edited, given = read_model_edit(draft, out)
+            edited, put_back = keep_asked(draft.listing(), edited, instruction, LISTING_FIELDS)
+            changed = [n for n in LISTING_FIELDS if getattr(draft, n) != getattr(edited, n)]
+            listing, follow_usage, still = await self._follow(draft, edited, changed)
+            unapplied = unapplied_parts(draft.listing(), listing, instruction, out.remove_defects)
             checked = await self.drafting.recheck(
                 draft.with_listing(
-                    listing, to_confirm=[f for f in draft.to_confirm if f not in given]
+                    listing,
+                    to_confirm=[f for f in draft.to_confirm if f not in given or f in put_back],
                 )
             )
             if "title_too_long" in checked.missing:
@@ -179,19 +168,19 @@ class DraftEditor:
                     count=len(checked.title),
                     max=TITLE_MAX_CHARS,
                 )
-            confirmed = set(draft.to_confirm) - set(checked.to_confirm)
-            changes = [
-                Change(
-                    name,
-                    format_value(name, getattr(draft, name)),
-                    format_value(name, getattr(checked, name)),
-                )
-                for name in LISTING_FIELDS
-                if getattr(draft, name) != getattr(checked, name) or name in confirmed
-            ]
+            # The fields asked for; the title and description lines they brought along go
+            # with the first of them.
+            followed = [n for n in ("title", "description") if n not in changed]
+            changes = changes_between(draft, checked, skip=followed)
+            if changes:
+                changes[0].followed = followed_lines(draft, checked, changed)
+                changes[0].still_stated = still
+            usage = usage + follow_usage
             if not changes:
                 await self._log_unused(draft, "edit_not_understood", usage.total_tokens, None)
-                raise EditRejected("nothing_to_edit", out.summary, summary=out.summary)
+                raise EditRejected(
+                    "nothing_to_edit", out.summary, summary=out.summary, unapplied=unapplied
+                )
             checked.usage = draft.usage + usage
             saved = await self._commit(draft, checked)
             if saved is None:
@@ -199,7 +188,27 @@ class DraftEditor:
                 raise await self._stale(user_id, draft_id)
             for change in changes:
                 change.unapproved = draft.status is DraftStatus.APPROVED
-            return saved, changes
+            return saved, changes, unapplied
+
+    async def undo_edit(self, user_id: int, draft_id: int) -> tuple[Draft, list[Change]]:
+        """Put back the listing as it was before the last edit, if nothing changed it since."""
+        if self.undo is None:
+            raise EditRejected("undo_unavailable", "undo is not kept here")
+        async with self._lock(draft_id):
+            point = await self.undo.point(draft_id, user_id)
+            draft = await self._editable(user_id, draft_id)
+            if point is None:
+                raise EditRejected("undo_unavailable", f"draft {draft_id} has nothing to undo")
+            if point.version != draft.version:
+                raise EditRejected("undo_stale", f"draft {draft_id} changed since the edit")
+            checked = await self.drafting.recheck(
+                draft.with_listing(point.listing, to_confirm=point.to_confirm)
+            )
+            # Saved as an edit: undoing the undo brings the edit back.
+            saved = await self._commit(draft, checked)
+            if saved is None:
+                raise await self._stale(user_id, draft_id)
+            return saved, changes_between(draft, checked)
 
     async def set_cover(self, user_id: int, draft_id: int, index: int) -> Draft:
         """Make the photo at this position (0-based, cover first) the cover; the rest keep order.
@@ -335,9 +344,24 @@ class DraftEditor:
         )
 
     async def _commit(self, before: Draft, after: Draft) -> Draft | None:
-        """Save an edited draft as a draft, at the version it was read; None if it changed."""
+        """Save an edited draft as a draft, at the version it was read; None if it changed.
+
+        The listing before the edit is kept, so the seller can undo it.
+        """
         edited = after.model_copy(update={"error": None, "version": before.version})
-        return await self.drafts.write(edited, expect=before.status, to=DraftStatus.DRAFT)
+        saved = await self.drafts.write(edited, expect=before.status, to=DraftStatus.DRAFT)
+        if saved is not None and self.undo is not None:
+            await self.undo.keep(before, saved)
+        return saved
+
+    async def _follow(
+        self, draft: Draft, listing: Listing, fields: list[str]
+    ) -> tuple[Listing, Usage, list[str]]:
+        """Bring the title and description in line with the changed fields (see followup)."""
+        if self.follow is None:
+            return listing, Usage(), []
+        done = await self.follow.follow(draft.listing(), listing, fields, draft.language)
+        return done.listing, done.usage, done.still_stated
 
     async def _log_unused(
         self, draft: Draft, kind: str, tokens: int, exc: Exception | None

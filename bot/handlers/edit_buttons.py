@@ -1,0 +1,118 @@
+"""Card buttons that change a field: open its editor, pick a value, choose the cover, undo.
+
+A change is said once, on the card itself, with the lines that followed it and an Undo button.
+"""
+
+from __future__ import annotations
+
+import html
+
+from telegram import CallbackQuery, ForceReply
+
+from bot import cards
+from bot.changes import edit_note
+from bot.state import BotState
+from bot.texts import t
+from core.drafts.models import Draft
+from core.drafts.parsing import format_value
+from core.models import Condition
+from core.sellers.models import AwaitKind
+
+_ASK_KEYS = {
+    "title": "ask_title",
+    "price": "ask_price",
+    "brand": "ask_brand",
+    "colours": "ask_colours",
+    "category": "ask_category",
+    "size": "ask_other_size",
+}
+
+
+async def _field(
+    state: BotState, query: CallbackQuery, draft: Draft, field: str, lang: str
+) -> None:
+    """Open the editor of one field: buttons for a condition, a question for the rest."""
+    assert draft.id is not None
+    if field == "condition":
+        await query.edit_message_reply_markup(
+            cards.condition_keyboard(draft.id, lang, "c", draft.condition)
+        )
+        await query.answer(t(lang, "pick_condition"))
+        return
+    if field == "cover":
+        photos = await state.sender.send_photos(query.message.chat.id, draft)  # type: ignore[union-attr]
+        await query.edit_message_reply_markup(cards.cover_keyboard(draft.id, lang, len(photos)))
+        await query.answer(t(lang, "pick_cover"))
+        return
+    current = format_value(field, getattr(draft, field, None))
+    key = _ASK_KEYS.get(field)
+    question = t(lang, key) if key else t(lang, "ask_value", field=t(lang, f"field_{field}"))
+    if current and field != "description":
+        question += f"\n({html.escape(current)})"
+    chat_id = query.message.chat.id  # type: ignore[union-attr]
+    prompt = await state.sender.text(
+        chat_id, question, reply_markup=ForceReply(input_field_placeholder=current[:64] or None)
+    )
+    await state.services.sellers.await_answer(
+        draft.user_id,
+        AwaitKind.FIELD,
+        draft_id=draft.id,
+        field=field,
+        prompt_message_id=prompt.message_id,
+    )
+    await query.answer()
+
+
+async def _set_condition(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    assert draft.id is not None
+    updated, change = await state.services.editor.set_field(
+        draft.user_id, draft.id, "condition", Condition(arg)
+    )
+    await state.sender.refresh_card(updated, lang, note=edit_note([change], lang), undo=True)
+    await query.answer(t(lang, "edited"))
+
+
+async def _set_category(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    assert draft.id is not None
+    updated, change = await state.services.editor.set_field(
+        draft.user_id, draft.id, "category", arg
+    )
+    await state.sender.refresh_card(updated, lang, note=edit_note([change], lang), undo=True)
+    await query.answer(t(lang, "edited"))
+
+
+async def _set_cover(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    assert draft.id is not None
+    photo_id = cards.as_id(arg)
+    if photo_id is None:
+        await query.answer(t(lang, "old_button"))
+        return
+    updated = await state.services.editor.set_cover(draft.user_id, draft.id, photo_id)
+    await state.sender.refresh_card(updated, lang, new_cover=True)
+    await query.answer(t(lang, "cover_set"))
+
+
+async def _undo_edit(
+    state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
+) -> None:
+    """Put back the draft as it was before its last edit."""
+    assert draft.id is not None
+    updated, changes = await state.services.editor.undo_edit(draft.user_id, draft.id)
+    note = "\n".join([t(lang, "edit_undone"), edit_note(changes, lang)])
+    await state.sender.refresh_card(updated, lang, note=note, undo=True)
+    await query.answer(t(lang, "edit_undone"))
+
+
+EDIT_ACTIONS = {
+    "f": _field,
+    "c": _set_condition,
+    "cat": _set_category,
+    "cv": _set_cover,
+    "ue": _undo_edit,
+}

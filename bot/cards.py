@@ -8,7 +8,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.texts import LANGUAGES, t
+from bot.texts import LANGUAGES, money, t
 from core.catalog import Category, get_category
 from core.drafts.fields import CARD_FACTS, EDITABLE_FIELDS
 from core.drafts.models import Draft, DraftStatus
@@ -72,11 +72,9 @@ def draft_button(
 # ---- caption -----------------------------------------------------------------------------------
 
 
-def format_price(value: float) -> str:
-    """Return a price as people write it: 25 EUR, 12,50 EUR."""
-    if float(value).is_integer():
-        return f"{int(value)} EUR"
-    return f"{value:.2f}".replace(".", ",") + " EUR"
+def format_price(value: float, lang: str, currency: str = "EUR") -> str:
+    """Return a price as the seller writes it: "12,50 €" in French, "€12.50" in English."""
+    return money(lang, value, currency)
 
 
 def category_label(category_id: str, lang: str) -> str:
@@ -165,9 +163,9 @@ def render_caption(
             t(
                 lang,
                 "card_price",
-                target=format_price(draft.price.target),
-                min=format_price(draft.price.min),
-                max=format_price(draft.price.max),
+                target=format_price(draft.price.target, lang, draft.price.currency),
+                min=format_price(draft.price.min, lang, draft.price.currency),
+                max=format_price(draft.price.max, lang, draft.price.currency),
             )
         )
 

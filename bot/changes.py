@@ -1,4 +1,4 @@
-"""How a change to a draft is said to the seller: "Prix : 30 EUR -> 25 EUR"."""
+"""How a change to a draft is said to the seller: "Prix : 30 € -> 25 €"."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from core.models import Condition
 
 
 def change_line(change: Change, lang: str) -> str:
-    """Return "Price: 30 EUR -> 25 EUR" for the seller, as HTML (the values are escaped)."""
+    """Return "Price: €30 -> €25" for the seller, as HTML (the values are escaped)."""
     return t(
         lang,
         "field_updated",
@@ -50,11 +50,11 @@ def edit_note(changes: list[Change], lang: str, unapplied: list[Unapplied] | Non
 
 
 def display_value(field: str, value: str, lang: str) -> str:
-    """Turn a raw change value into words: prices in EUR, conditions and categories by name."""
+    """Turn a raw change value into words: prices as the seller writes them, conditions by name."""
     if not value:
         return value
     if field == "price":
-        return cards.format_price(float(value))
+        return cards.format_price(float(value), lang)
     if field == "condition":
         return cards.condition_label(Condition(value), lang)
     if field == "category":

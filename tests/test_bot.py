@@ -137,7 +137,7 @@ async def test_album_of_three_photos_gives_one_card_with_its_buttons(world: Worl
     assert {"Valider", "Modifier", "Régénérer", "Supprimer"} <= set(card.button_texts)
     assert "Zara" in card.caption and "M" in card.caption
     assert len(card.caption) <= 1024
-    assert "EUR" in card.caption
+    assert "€" in card.caption
     [draft] = await world.services.repos.drafts.page(SELLER.id)
     assert len(draft.photo_ids) == 3 and draft.card_message_id == card.message_id
 
@@ -279,8 +279,8 @@ async def test_editing_the_price_with_a_decimal_comma(world: World) -> None:
     world.tg.user_sends_text(SELLER, "25,50", reply_to=prompt)
 
     # Said once, on the card itself; the question and the answer are cleaned up.
-    caption = await card_caption(world, card, "-> 25,50 EUR")
-    assert "<b>25,50 EUR</b>" not in caption  # plain text shown
+    caption = await card_caption(world, card, "-> 25,50 €")
+    assert "<b>25,50 €</b>" not in caption  # plain text shown
     await world.tg.wait_for(
         lambda: all(
             m.deleted for m in world.tg.history(SELLER) if m.message_id >= prompt.message_id
@@ -330,7 +330,7 @@ async def test_refused_price_keeps_the_question_open(world: World) -> None:
     world.tg.user_sends_text(SELLER, "pas cher", reply_to=prompt)
     await world.tg.wait_for_message(SELLER, "25,50", since=prompt)  # the error shows an example
     world.tg.user_sends_text(SELLER, "19")
-    await card_caption(world, card, "-> 19 EUR")
+    await card_caption(world, card, "-> 19 €")
 
 
 async def test_free_text_edit_is_confirmed_as_before_and_after(world: World) -> None:
@@ -338,9 +338,9 @@ async def test_free_text_edit_is_confirmed_as_before_and_after(world: World) -> 
     world.tg.user_sends_text(
         SELLER, "prix 25, défaut : petite tache sur la manche", reply_to=card.message_id
     )
-    caption = await card_caption(world, card, "-> 25 EUR")
+    caption = await card_caption(world, card, "-> 25 €")
     assert any(
-        line.startswith("Prix :") and line.endswith("-> 25 EUR") for line in caption.splitlines()
+        line.startswith("Prix :") and line.endswith("-> 25 €") for line in caption.splitlines()
     )
     assert "petite tache sur la manche" in caption
     assert t("fr", "btn_undo_edit") in world.tg.message(SELLER, card.message_id).button_texts  # type: ignore[union-attr]
@@ -348,7 +348,7 @@ async def test_free_text_edit_is_confirmed_as_before_and_after(world: World) -> 
     assert draft.price is not None and draft.price.target == 25
     assert any("tache" in d for d in draft.defects)
     assert draft.status is DraftStatus.DRAFT  # an edit never publishes nor approves
-    assert "25 EUR" in (world.tg.message(SELLER, card.message_id).caption or "")  # type: ignore[union-attr]
+    assert "25 €" in (world.tg.message(SELLER, card.message_id).caption or "")  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("user", [SELLER, OTHER_SELLER], ids=["fr", "en"])
@@ -532,7 +532,8 @@ async def test_drafts_list_reopens_a_card(world: World) -> None:
 async def test_stats_and_export(world: World) -> None:
     await first_card(world, SELLER)
     world.tg.user_sends_command(SELLER, "/stats")
-    stats = await world.tg.wait_for_message(SELLER, "USD")
+    stats = await world.tg.wait_for_message(SELLER, "Tokens IA")
+    assert " $)" in stats.content  # the AI cost, with its unit
     assert "1" in stats.content
     world.tg.user_sends_command(SELLER, "/export")
     doc = await world.tg.wait_for_message(SELLER, lambda m: m.kind == "document", since=stats)

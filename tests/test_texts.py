@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bot.texts import LANGUAGES, PLURAL, t, ui_language
+from bot.texts import LANGUAGES, PLURAL, money, t, ui_language
 from bot.texts.en import TEXTS as EN
 from bot.texts.fr import TEXTS as FR
 
@@ -184,3 +184,30 @@ def test_publish_reasons_are_words_never_internal_codes_or_our_english() -> None
     assert refused == f"{t('fr', 'reason_field_rejected')} (marque : Marque inconnue)"
     for text in (network, refused):
         assert "_" not in text and "failure" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "amount", "currency", "said"),
+    [
+        ("fr", 19.5, "EUR", "19,50 €"),
+        ("fr", 25, "EUR", "25 €"),
+        ("fr", 1250, "EUR", "1 250 €"),
+        ("fr", 0.125, "USD", "0,12 $"),
+        ("en", 19.5, "EUR", "€19.50"),
+        ("en", 25.0, "EUR", "€25"),
+        ("en", 1250.75, "GBP", "£1,250.75"),
+        ("en", 40, "PLN", "40 zł"),
+        ("fr", 7, "XYZ", "7 XYZ"),
+    ],
+)
+def test_amounts_are_written_the_sellers_way(
+    lang: str, amount: float, currency: str, said: str
+) -> None:
+    assert money(lang, amount, currency) == said
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_text_names_a_currency_by_its_code(lang: str) -> None:
+    """Prices are said with their sign or in words, never as "EUR" or "USD"."""
+    for key, template in LANGUAGES[lang].items():
+        assert not re.search(r"\b(EUR|USD)\b", template), key

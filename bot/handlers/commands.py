@@ -16,7 +16,7 @@ from bot import cards
 from bot.context import BotContext
 from bot.handlers import session
 from bot.state import BotState
-from bot.texts import LANGUAGES, t
+from bot.texts import LANGUAGES, money, t
 from core.drafts.export import CSV_COLUMNS, CsvStyle, write_export_parts
 from core.drafts.models import DraftStatus
 from core.models import Condition
@@ -125,7 +125,11 @@ async def queue(update: Update, context: BotContext) -> None:
         return
     lines = [t(lang, "queue_header", count=len(drafts))] if drafts else []
     for pos, draft in enumerate(drafts, start=1):
-        price = cards.format_price(draft.price.target) if draft.price else "-"
+        price = (
+            cards.format_price(draft.price.target, lang, draft.price.currency)
+            if draft.price
+            else "-"
+        )
         lines.append(
             t(lang, "queue_line", pos=pos, id=draft.id, title=escape(draft.title), price=price)
         )
@@ -171,7 +175,7 @@ async def stats(update: Update, context: BotContext) -> None:
             published=publishing.published + publishing.saved_as_draft,
             failed=activity.failed_analyses + publishing.failed,
             tokens=f"{activity.tokens:,}".replace(",", " "),
-            cost=f"{activity.cost_usd:.2f}".replace(".", "," if lang == "fr" else "."),
+            cost=money(lang, activity.cost_usd, "USD"),
         )
         + failures_line(publishing.failures, lang),
     )

@@ -28,6 +28,25 @@ def plural(lang: str, count: object, one: str, many: str) -> str:
     return one if singular else many
 
 
+# The sign of each currency a Vinted site prices in; any other currency is shown by its code.
+_SIGNS = {"EUR": "€", "GBP": "£", "USD": "$", "PLN": "zł", "CZK": "Kč", "SEK": "kr", "DKK": "kr"}
+_SIGN_FIRST = {"€", "£", "$"}  # English writes these before the amount: €19.50, £12
+
+
+def money(lang: str, amount: float, currency: str = "EUR") -> str:
+    """Return an amount as the seller writes it: "19,50 €" in French, "€19.50" in English.
+
+    Whole amounts lose their cents ("25 €"); thousands are grouped ("1 250 €", "€1,250").
+    """
+    value = round(float(amount), 2)
+    number = f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    sign = _SIGNS.get(currency.upper(), currency.upper())
+    if lang == "fr":
+        number = number.replace(",", " ").replace(".", ",")
+        return f"{number} {sign}"
+    return f"{sign}{number}" if sign in _SIGN_FIRST else f"{number} {sign}"
+
+
 def t(lang: str, key: str, **params: object) -> str:
     """Return the text for key in lang (English when missing), formatted with params.
 

@@ -164,7 +164,7 @@ TEXTS: dict[str, str] = {
     "ask_value": "Send the new {field}.",
     "ask_value_current": "Send the new {field} (now: {current}).",
     "ask_title": "Send the new title (70 characters at most).",
-    "ask_price": "Send the new price in EUR, e.g. 25 or 25,50.",
+    "ask_price": "Send the new price in euros, e.g. 25 or 25.50.",
     "ask_brand": "Send the brand, or - for no brand.",
     "ask_colours": "Send one or two colours, e.g. blue, white.",
     "ask_category": "Send a word of the category (e.g. jeans, hoodie, dress).",
@@ -238,7 +238,7 @@ TEXTS: dict[str, str] = {
         "Drafts: {drafts} ({ready_share}% ready first time)\n"
         "Published: {published}\n"
         "Failed: {failed}\n"
-        "AI tokens: {tokens} (about {cost} USD)"
+        "AI tokens: {tokens} (about {cost})"
     ),
     "export_building": "Preparing your export...",
     "export_caption": "Your drafts (JSON and CSV) and their photos.",
@@ -264,7 +264,7 @@ TEXTS: dict[str, str] = {
     "err_ai_unavailable": "the AI service is unavailable right now, tap Retry in a moment",
     "err_ai_rate_limited": "the AI service is busy (rate limited), tap Retry in a minute",
     "err_ai_bad_answer": "the AI gave an unusable answer, tap Retry",
-    "err_price_invalid": "That is not a price. Send a number of euros, e.g. 25 or 25,50.",
+    "err_price_invalid": "That is not a price. Send a number of euros, e.g. 25 or 25.50.",
     "err_title_too_long": "That title has {count} characters: 70 at most, please.",
     "err_description_too_long": "That description has {count} characters: {max} at most, please.",
     "err_value_empty": "Please send a value.",

@@ -172,7 +172,7 @@ TEXTS: dict[str, str] = {
     "ask_value": "Envoyez la nouvelle valeur pour « {field} ».",
     "ask_value_current": "Envoyez la nouvelle valeur pour « {field} » (actuellement : {current}).",
     "ask_title": "Envoyez le nouveau titre (70 caractères maximum).",
-    "ask_price": "Envoyez le nouveau prix en EUR, par ex. 25 ou 25,50.",
+    "ask_price": "Envoyez le nouveau prix en euros, par ex. 25 ou 25,50.",
     "ask_brand": "Envoyez la marque, ou - si l'article n'en a pas.",
     "ask_colours": "Envoyez une ou deux couleurs, par ex. bleu, blanc.",
     "ask_category": "Envoyez un mot de la catégorie (par ex. jeans, sweat, robe).",
@@ -251,7 +251,7 @@ TEXTS: dict[str, str] = {
         "Brouillons : {drafts} ({ready_share} % prêts du premier coup)\n"
         "Publiés : {published}\n"
         "Échecs : {failed}\n"
-        "Tokens IA : {tokens} (environ {cost} USD)"
+        "Tokens IA : {tokens} (environ {cost})"
     ),
     "export_building": "Préparation de votre export...",
     "export_caption": "Vos brouillons (JSON et CSV) et leurs photos.",

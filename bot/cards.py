@@ -133,9 +133,12 @@ def publish_reason(kind: str, detail: str, lang: str) -> str:
         return words
     field, _, message = detail.partition(":")
     name = f"field_{field.strip()}"
-    if message and name in LANGUAGES["en"]:
-        return f"{words} ({escape(t(lang, name).lower())} : {escape(message.strip())})"
-    return f"{words} ({escape(detail)})"
+    if name not in LANGUAGES["en"]:
+        return f"{words} ({escape(message.strip())})" if message.strip() else words
+    label = escape(t(lang, name).lower())
+    if message.strip():
+        return f"{words} ({label} : {escape(message.strip())})"
+    return f"{words} ({label})"
 
 
 def missing_words(missing: list[str], lang: str) -> str:

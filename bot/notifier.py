@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import cards
+from bot.failures import failure_keyboard, failure_text
 from bot.sender import Sender
 from bot.texts import t
 from core.drafts.models import Draft
@@ -25,6 +26,8 @@ PAUSE_TEXTS = {
     "session_unreadable": "session_unreadable",
     "lookup_failed": "paused_lookup_failed",
 }
+
+NEEDS_CONNECT = frozenset({"session_missing", "session_unreadable"})
 
 
 class TelegramNotifier:
@@ -54,13 +57,16 @@ class TelegramNotifier:
     ) -> None:
         lang = await self._lang(draft.user_id)
         await self.sender.refresh_card(draft, lang)
-        reason = cards.publish_reason(reason_kind, detail, lang)
-        text = t(lang, "publish_failed_msg", title=html.escape(draft.title), reason=reason)
-        await self._with_screenshot(draft.user_id, text, screenshot, None)
+        text = failure_text(draft, reason_kind, detail, lang)
+        markup = failure_keyboard(draft, reason_kind, detail, lang)
+        await self._with_screenshot(draft.user_id, text, screenshot, markup)
 
     async def paused(self, user_id: int, reason_kind: str, screenshot: Path | None) -> None:
         lang = await self._lang(user_id)
         key = PAUSE_TEXTS.get(reason_kind, "paused_captcha")
+        if reason_kind in NEEDS_CONNECT:  # /connect resumes; a Resume button could not
+            await self._with_screenshot(user_id, t(lang, key), screenshot, None)
+            return
         resume = InlineKeyboardMarkup(
             [
                 [

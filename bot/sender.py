@@ -115,18 +115,22 @@ class Sender:
             raise
 
     async def send_photos(self, chat_id: int, draft: Draft) -> list[Message]:
-        """Send all the draft's photos as albums of up to ten."""
+        """Send all the draft's photos as albums of up to ten, each captioned with its number."""
         photos = await self.drafts.photos(draft)
         sent: list[Message] = []
         for start in range(0, len(photos), 10):
             chunk = photos[start : start + 10]
+            # Numbered like the cover buttons: photo 1 is the cover.
             media = [
-                InputMediaPhoto(await asyncio.to_thread((self.data_dir / p.path).read_bytes))
-                for p in chunk
+                InputMediaPhoto(
+                    await asyncio.to_thread((self.data_dir / p.path).read_bytes),
+                    caption=str(start + n + 1),
+                )
+                for n, p in enumerate(chunk)
             ]
             await self.pace(chat_id)
             if len(media) == 1:
-                sent.append(await self.bot.send_photo(chat_id, media[0].media))
+                sent.append(await self.bot.send_photo(chat_id, media[0].media, caption="1"))
             else:
                 sent.extend(await self.bot.send_media_group(chat_id, media))
         return sent

@@ -138,6 +138,8 @@ class FieldRejected(Outcome):
 
     field: str
     message: str
+    # The message is the site's own words (shown to the seller); ours stay in the log.
+    said_by_site: bool = False
 
     def describe(self) -> str:
         return f"{self.field}: {self.message}"

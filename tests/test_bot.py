@@ -142,6 +142,23 @@ async def test_album_of_three_photos_gives_one_card_with_its_buttons(world: Worl
     assert len(draft.photo_ids) == 3 and draft.card_message_id == card.message_id
 
 
+async def test_photos_shown_for_the_cover_choice_are_numbered_like_the_buttons(
+    world: World,
+) -> None:
+    world.tg.user_sends_album(SELLER, [photo(0), photo(1), photo(2)], caption="Zara taille M")
+    [card] = await world.wait_cards(SELLER, 1)
+    await world.wait_done(SELLER)
+    world.tg.user_presses(SELLER, card, f"d:{_draft_id(card)}:f:cover", strict=False)
+    await world.tg.wait_for(
+        lambda: "3" in world.tg.message(SELLER, card.message_id).button_texts,  # type: ignore[union-attr]
+        what="the cover buttons",
+    )
+    shown = [m for m in world.tg.messages(SELLER) if m.kind == "photo" and not m.buttons]
+    assert [m.caption for m in shown] == ["1", "2", "3"]
+    numbers = [b for b in world.tg.message(SELLER, card.message_id).button_texts if b.isdigit()]  # type: ignore[union-attr]
+    assert numbers == ["1", "2", "3"]
+
+
 async def test_an_edited_caption_is_not_a_second_item(world: World) -> None:
     sent = world.tg.user_sends_photo(SELLER, photo(0), caption="Zara taille M")
     await world.wait_cards(SELLER, 1)
@@ -403,6 +420,20 @@ async def test_a_stain_to_remove_that_is_not_there_is_said_in_one_reply(world: W
     world.tg.user_sends_text(SELLER, "enlève la tache", reply_to=card.message_id)
     reply = await world.tg.wait_for_message(SELLER, t("fr", "err_nothing_to_edit"), since=card)
     assert t("fr", "unapplied_defect_not_found", value="tache") in reply.content
+
+
+@pytest.mark.parametrize("kind", ["session_missing", "session_unreadable", "captcha"])
+async def test_resume_is_offered_only_where_it_can_resume(world: World, kind: str) -> None:
+    await first_card(world, SELLER)
+    notifier = world.app.bot_data["state"].queue.notifier
+    await notifier.paused(SELLER.id, kind, None)
+    told = await world.tg.wait_for_message(
+        SELLER, lambda m: m.kind == "text" and "Vinted" in m.content
+    )
+    offers_resume = t("fr", "btn_resume") in told.button_texts
+    assert offers_resume == (kind == "captcha")  # /connect resumes the other two
+    if kind != "captcha":
+        assert "/connect" in told.content
 
 
 async def test_approving_a_draft_whose_size_is_not_visible_asks_for_it_first(

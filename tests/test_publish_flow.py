@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.texts import t
 from core.drafts.models import DraftStatus
 from tests.fakes.openai import FakeOpenAIServer
 from tests.fakes.telegram import ChatMessage, FakeTelegram
@@ -144,6 +145,26 @@ async def test_a_brand_vinted_does_not_offer_is_left_empty_and_the_seller_told(
     [draft] = await shop.services.repos.drafts.page(SELLER.id, None)  # type: ignore[attr-defined]
     assert draft.brand == "Atelierbleu"  # ours stays as the seller wrote it
     assert draft.publication.left_out == {"brand": "Atelierbleu"}
+
+
+async def test_a_refused_field_is_told_in_french_with_what_to_do_and_the_buttons(
+    shop: Shop,
+) -> None:
+    shop.vinted.set_variant("field_error")  # Vinted refuses the title, in its own words
+    await connect(shop)
+    card = await first_card(shop)
+    shop.tg.user_presses(SELLER, card, "Valider")
+    todo = t("fr", "todo_field", field=t("fr", "field_title"))
+    told = await shop.tg.wait_for_message(SELLER, todo, since=card, timeout=90)
+
+    assert t("fr", "reason_field_rejected") in told.content
+    assert "the page" not in told.content and "kept" not in told.content  # none of our English
+    labels = told.button_texts
+    assert {t("fr", "btn_retry"), t("fr", "btn_edit"), t("fr", "btn_open_card")} <= set(labels)
+    card_now = shop.tg.message(SELLER, card.message_id)
+    assert card_now is not None and t("fr", "reason_field_rejected") in card_now.caption
+    [draft] = await shop.services.repos.drafts.page(SELLER.id, None)  # type: ignore[attr-defined]
+    assert draft.status is DraftStatus.FAILED and not shop.vinted.items
 
 
 async def test_disconnect_forgets_the_session(shop: Shop) -> None:

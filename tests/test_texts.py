@@ -211,3 +211,62 @@ def test_no_text_names_a_currency_by_its_code(lang: str) -> None:
     """Prices are said with their sign or in words, never as "EUR" or "USD"."""
     for key, template in LANGUAGES[lang].items():
         assert not re.search(r"\b(EUR|USD)\b", template), key
+
+
+def _outcome_kinds() -> set[str]:
+    import core.marketplace as marketplace
+
+    kinds = {
+        getattr(value, "kind", "")
+        for value in vars(marketplace).values()
+        if isinstance(value, type) and issubclass(value, marketplace.Outcome)
+    }
+    return kinds - {"", "published", "saved_as_draft", "dry_run"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_failure_says_what_to_do_in_the_sellers_words(lang: str) -> None:
+    from bot.failures import todo_line
+
+    for kind in sorted(_outcome_kinds() | {"session_missing", "session_unreadable"}):
+        assert f"todo_{kind}" in LANGUAGES[lang] or kind == "field_rejected", kind
+        line = todo_line(kind, "", lang)
+        assert line and line != t(lang, "todo_unknown") or kind == "field_rejected", kind
+
+
+def test_a_missing_category_offers_the_category_picker_first() -> None:
+    from bot.failures import failure_keyboard, failure_text
+    from core.drafts.models import Draft
+
+    draft = Draft(id=7, user_id=1, title="Robe <Zara>")
+    markup = failure_keyboard(draft, "field_rejected", "category:", "fr")
+    first = markup.inline_keyboard[0][0]
+    assert first.text == t("fr", "btn_marketplace_category")
+    text = failure_text(draft, "field_rejected", "category:", "fr")
+    assert t("fr", "todo_field_category") in text and "Robe &lt;Zara&gt;" in text
+    # Another field's refusal: Retry and Edit, no category picker.
+    other = failure_keyboard(draft, "field_rejected", "size:", "en")
+    assert [b.text for b in other.inline_keyboard[0]] == [
+        t("en", "btn_retry"),
+        t("en", "btn_edit"),
+    ]
+    assert t("en", "todo_field", field=t("en", "field_size")) in failure_text(
+        draft, "field_rejected", "size: no size matches 'XL'", "en"
+    )
+
+
+def test_only_the_sites_own_words_about_a_field_reach_the_seller() -> None:
+    from core.marketplace import FieldRejected
+    from core.publishing.policy import outcome_detail
+
+    ours = outcome_detail(FieldRejected("size", "no size matches 'XL'"), "size", None)
+    site = outcome_detail(FieldRejected("title", "Titre trop court", said_by_site=True), "", None)
+    assert ours["said_by_site"] is False and site["said_by_site"] is True
+    assert "no size matches" in ours["detail"]  # still in the log
+    from core.drafts.models import Draft
+    from core.publishing.models import QueuedDraft
+    from core.publishing.policy import failed
+
+    entry = QueuedDraft(draft=Draft(id=1, user_id=1, title="Robe"))
+    assert failed(entry, ours).text == "size: "  # our English is not shown
+    assert failed(entry, site).text == "title: Titre trop court"

@@ -388,6 +388,25 @@ TEXTS: dict[str, str] = {
     "saved_draft_msg": (
         "Saved as a draft in your Vinted account: <b>{title}</b>. Finish it in the Vinted app."
     ),
+    "btn_open_card": "Show the card",
+    "todo_field": "Fix the “{field}” field with Edit, then tap Retry.",
+    "todo_field_category": "Vinted has no category for this item: choose one.",
+    "todo_field_photos": "Check the item's photos, then tap Retry.",
+    "todo_field_push_up": "Vinted offered the paid boost: nothing was paid or listed. Tap Retry.",
+    "todo_field_form": "Check the listing with Edit, then tap Retry.",
+    "todo_network": "Vinted did not answer: tap Retry in a few minutes.",
+    "todo_timeout": "Vinted took too long: tap Retry in a few minutes.",
+    "todo_browser": "Tap Retry in a few minutes.",
+    "todo_page_changed": "Vinted's page changed: try again later, or list this item by hand.",
+    "todo_lookup_doubt": "Look at your Vinted wardrobe: if the listing is not there, tap Retry.",
+    "todo_interrupted": "Tap Retry: the item will not be listed twice.",
+    "todo_rate_limited": "Vinted is limiting uploads: tap Retry in an hour.",
+    "todo_session_missing": "Connect your Vinted account with /connect, then tap Retry.",
+    "todo_session_unreadable": "Reconnect your account with /connect, then tap Retry.",
+    "todo_session_expired": "Reconnect your account with /connect, then tap Retry.",
+    "todo_captcha": "Open Vinted in your browser, solve the check, then tap Retry.",
+    "todo_verification": "Open Vinted in your browser, confirm, then tap Retry.",
+    "todo_unknown": "Tap Retry; if it happens again, list this item by hand.",
     "publish_failed_msg": "Publishing <b>{title}</b> failed: {reason}",
     "publish_retrying": (
         "Publishing <b>{title}</b> hit a problem ({reason}); I will try again at {when}."

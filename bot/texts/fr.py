@@ -417,6 +417,31 @@ TEXTS: dict[str, str] = {
         "Enregistré en brouillon sur votre compte Vinted : <b>{title}</b>. Finalisez-le "
         "dans l'application Vinted."
     ),
+    "btn_open_card": "Voir la fiche",
+    "todo_field": "Corrigez le champ « {field} » avec Modifier, puis touchez Réessayer.",
+    "todo_field_category": "Vinted n'a pas de catégorie pour cet article : choisissez-en une.",
+    "todo_field_photos": "Vérifiez les photos de l'article, puis touchez Réessayer.",
+    "todo_field_push_up": (
+        "Vinted a proposé le boost payant : rien n'a été payé ni publié. Touchez Réessayer."
+    ),
+    "todo_field_form": "Vérifiez l'annonce avec Modifier, puis touchez Réessayer.",
+    "todo_network": "Vinted n'a pas répondu : touchez Réessayer dans quelques minutes.",
+    "todo_timeout": "Vinted a mis trop de temps : touchez Réessayer dans quelques minutes.",
+    "todo_browser": "Touchez Réessayer dans quelques minutes.",
+    "todo_page_changed": (
+        "La page de Vinted a changé : réessayez plus tard, ou publiez cet article à la main."
+    ),
+    "todo_lookup_doubt": (
+        "Regardez votre dressing Vinted : si l'annonce n'y est pas, touchez Réessayer."
+    ),
+    "todo_interrupted": "Touchez Réessayer : l'article ne sera pas publié deux fois.",
+    "todo_rate_limited": "Vinted limite les envois : touchez Réessayer dans une heure.",
+    "todo_session_missing": "Connectez votre compte Vinted avec /connect, puis touchez Réessayer.",
+    "todo_session_unreadable": "Reconnectez votre compte avec /connect, puis touchez Réessayer.",
+    "todo_session_expired": "Reconnectez votre compte avec /connect, puis touchez Réessayer.",
+    "todo_captcha": "Ouvrez Vinted dans le navigateur, résolvez la vérification, puis Réessayer.",
+    "todo_verification": "Ouvrez Vinted dans votre navigateur, confirmez, puis touchez Réessayer.",
+    "todo_unknown": "Touchez Réessayer ; si cela se reproduit, publiez cet article à la main.",
     "publish_failed_msg": "La publication de <b>{title}</b> a échoué : {reason}",
     "publish_retrying": (
         "La publication de <b>{title}</b> a rencontré un problème ({reason}) ; nouvel "

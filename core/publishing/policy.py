@@ -55,6 +55,7 @@ def outcome_detail(outcome: Outcome, step: str, screenshot: Path | None) -> dict
     if outcome.kind == "field_rejected":
         detail["field"] = getattr(outcome, "field", "")
         detail["message"] = getattr(outcome, "message", "")
+        detail["said_by_site"] = bool(getattr(outcome, "said_by_site", False))
     return detail
 
 
@@ -197,7 +198,9 @@ def transient(
 def failed(entry: QueuedDraft, detail: dict[str, Any], *, failures: int | None = None) -> Decision:
     kind = str(detail["kind"])
     if kind == "field_rejected":
-        text = f"{detail.get('field')}: {detail.get('message')}"
+        # The site's own words reach the seller; our own checks' English stays in the log.
+        said = detail.get("message") if detail.get("said_by_site") else ""
+        text = f"{detail.get('field')}: {said or ''}"
     else:
         text = str(detail.get("detail") or "")
     return Decision(

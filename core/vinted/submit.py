@@ -232,7 +232,9 @@ async def _read_outcome(run: Run, answer: Answer, mode: str, key: str) -> Outcom
         if sel.CAPTCHA_API_MARKER in answer.text:
             return CaptchaRequired(step=run.step)
         message = answer.body.get("message") if isinstance(answer.body, dict) else None
-        return FieldRejected("form", str(message or "Vinted refused the listing (403)"))
+        if message:
+            return FieldRejected("form", str(message), said_by_site=True)
+        return FieldRejected("form", "Vinted refused the listing (403)")
     return await _field_error(run, answer)
 
 
@@ -246,13 +248,17 @@ async def _field_error(run: Run, answer: Answer) -> Outcome:
         test_id = await first.get_attribute(sel.TEST_ID_ATTRIBUTE) or ""
         name = test_id.removesuffix(sel.FIELD_ERROR_SUFFIX)
         message = " ".join((await first.inner_text()).split())
-        return FieldRejected(_FIELD_NAMES.get(name, name), message, step=run.step)
+        return FieldRejected(
+            _FIELD_NAMES.get(name, name), message, step=run.step, said_by_site=bool(message)
+        )
     body = answer.body if isinstance(answer.body, dict) else {}
     for error in body.get("errors") or []:
         if isinstance(error, dict) and error.get("field"):
             name = str(error["field"])
+            said = str(error.get("value", ""))
             return FieldRejected(
-                _FIELD_NAMES.get(name, name), str(error.get("value", "")), step=run.step
+                _FIELD_NAMES.get(name, name), said, step=run.step, said_by_site=bool(said)
             )
-    message = str(body.get("message") or f"Vinted answered {answer.status}")
-    return FieldRejected("form", message, step=run.step)
+    if body.get("message"):
+        return FieldRejected("form", str(body["message"]), step=run.step, said_by_site=True)
+    return FieldRejected("form", f"Vinted answered {answer.status}", step=run.step)

@@ -326,7 +326,11 @@ async def test_a_field_vinted_refuses_names_the_field_and_its_message(
     result = await publisher.publish(seller.cookies, jeans())
 
     assert result.outcome == FieldRejected(
-        "title", "Ce champ contient une erreur.", step="submit", screenshot=result.screenshot
+        "title",
+        "Ce champ contient une erreur.",
+        step="submit",
+        screenshot=result.screenshot,
+        said_by_site=True,  # the page's own words: they may reach the seller
     )
     assert is_png(result.screenshot) and not result.outcome.transient
     assert items_of(vinted, seller) == []

@@ -63,26 +63,26 @@ async def _field(
     await query.answer()
 
 
+async def _set_from_button(
+    state: BotState, query: CallbackQuery, draft: Draft, field: str, value: object, lang: str
+) -> None:
+    """Set a field to a tapped value; the change is noted on the card, with Undo."""
+    assert draft.id is not None
+    updated, change = await state.services.editor.set_field(draft.user_id, draft.id, field, value)
+    await state.sender.refresh_card(updated, lang, note=edit_note([change], lang), undo=True)
+    await query.answer(t(lang, "edited"))
+
+
 async def _set_condition(
     state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
 ) -> None:
-    assert draft.id is not None
-    updated, change = await state.services.editor.set_field(
-        draft.user_id, draft.id, "condition", Condition(arg)
-    )
-    await state.sender.refresh_card(updated, lang, note=edit_note([change], lang), undo=True)
-    await query.answer(t(lang, "edited"))
+    await _set_from_button(state, query, draft, "condition", Condition(arg), lang)
 
 
 async def _set_category(
     state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
 ) -> None:
-    assert draft.id is not None
-    updated, change = await state.services.editor.set_field(
-        draft.user_id, draft.id, "category", arg
-    )
-    await state.sender.refresh_card(updated, lang, note=edit_note([change], lang), undo=True)
-    await query.answer(t(lang, "edited"))
+    await _set_from_button(state, query, draft, "category", arg, lang)
 
 
 async def _set_cover(

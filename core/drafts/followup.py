@@ -42,7 +42,6 @@ class FollowUp:
     """What the change did to the title and the description, and what could not follow."""
 
     listing: Listing
-    rewritten: list[tuple[str, str]] = field(default_factory=list)  # (before, after) lines
     still_stated: list[str] = field(default_factory=list)  # lines left stating the old value
     usage: Usage = field(default_factory=Usage)
 
@@ -176,10 +175,7 @@ class FollowThrough:
         for number, line in zip(numbers, new, strict=True):
             lines[number] = line.strip()
         description = "\n".join(line for line in lines if line.strip())
-        rewritten = [(o, n.strip()) for o, n in zip(old, new, strict=True) if o != n.strip()]
-        return FollowUp(
-            listing.model_copy(update={"description": description}), rewritten, usage=usage
-        )
+        return FollowUp(listing.model_copy(update={"description": description}), usage=usage)
 
     def _acceptable(self, old: list[str], new: list[str]) -> bool:
         """The model rewrote the lines it was given, one for one, with facts only."""

@@ -20,6 +20,7 @@ from core.marketplace import (
     FieldRejected,
     ListingLookupFailed,
     ListingQuery,
+    NetworkFailure,
     PageChanged,
     Published,
     RateLimited,
@@ -29,6 +30,10 @@ from core.marketplace import (
     VerificationRequired,
 )
 from core.models import Condition
+from core.vinted import selectors as sel
+from core.vinted.errors import Stop
+from core.vinted.form import open_upload_page
+from core.vinted.page import Run, guarded, open_run
 from core.vinted.publisher import ListingToPublish, VintedPublisher, match_size
 from tests.fakes.vinted import SITES, CreatedItem, FakeVinted, RecordedRequest, Switches
 
@@ -508,3 +513,48 @@ async def test_find_listing_finds_a_published_item_by_title(
     with pytest.raises(ListingLookupFailed) as failed:
         await publisher.find_listing(result.cookies, seller.user_id, query_for("Robe rouge"))
     assert isinstance(failed.value.outcome, CaptchaRequired)
+
+
+# ---------------------------------------------------------------- the screenshot of a failure
+async def test_a_boost_the_site_ticked_is_unticked_and_never_asked_for(
+    publisher: VintedPublisher, vinted: FakeVinted, seller: Seller
+) -> None:
+    vinted.set_variant("boost_ticked")
+
+    result = await publisher.publish(seller.cookies, jeans())
+
+    [item] = items_of(vinted, seller)
+    assert isinstance(result.outcome, Published) and item.push_up is False
+    assert result.notes == ["the boost box was ticked: unticked it"]
+
+
+async def test_a_failure_screenshot_shows_the_form_with_the_boost_unticked(
+    publisher: VintedPublisher, vinted: FakeVinted, seller: Seller
+) -> None:
+    vinted.set_switches(boost_ticked=True)
+    seen: list[bool] = []
+
+    async def stop_at_the_title(run: Run) -> None:
+        await open_upload_page(run, [sel.PHOTO_INPUT])
+        seen.append(await run.page.locator(sel.BUMP).is_checked())  # as the site opened it
+        raise Stop(PageChanged("title", sel.TITLE))
+
+    async with open_run(publisher._chromium, publisher._config, seller.cookies, None) as run:
+        outcome = await guarded(run, stop_at_the_title(run))
+        still_ticked = await run.page.locator(sel.BUMP).is_checked()
+
+    assert seen == [True] and not still_ticked
+    assert isinstance(outcome, PageChanged) and is_png(outcome.screenshot)
+    assert run.notes == ["the boost box was ticked: unticked it before the screenshot"]
+
+
+async def test_no_screenshot_of_a_page_that_shows_nothing_of_the_site(
+    publisher: VintedPublisher, seller: Seller
+) -> None:
+    async def fail_before_any_page(run: Run) -> None:
+        raise Stop(NetworkFailure(step="open_upload_page", detail="connection reset"))
+
+    async with open_run(publisher._chromium, publisher._config, seller.cookies, None) as run:
+        outcome = await guarded(run, fail_before_any_page(run))
+
+    assert isinstance(outcome, NetworkFailure) and outcome.screenshot is None

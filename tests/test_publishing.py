@@ -28,6 +28,8 @@ from core.marketplace import (
     CaptchaRequired,
     Cookies,
     FieldRejected,
+    NetworkFailure,
+    Outcome,
     PageChanged,
     PublishResult,
     RateLimited,
@@ -594,6 +596,38 @@ async def test_a_transient_failure_is_retried_after_1_4_and_15_minutes_then_fail
     [report] = await queue.tick()
     assert report.kind == "published"
     assert await keys_of(store, draft) == [f"draft:{draft.id}:v{n}" for n in (1, 2, 3, 4, 5)]
+
+
+@pytest.mark.parametrize(
+    ("last", "shown"),
+    [
+        (PageChanged("title", "#title", screenshot=SHOT), True),  # what the page looked like
+        (Timeout(step="submit", screenshot=SHOT), False),  # a loader: nothing to see
+        (NetworkFailure(step="photos", detail="reset", screenshot=SHOT), False),
+    ],
+)
+async def test_the_failure_screenshot_reaches_the_seller_only_where_it_shows_something(
+    queue: PublishingQueue,
+    store: Repositories,
+    vault: SessionVault,
+    vinted: StandInVinted,
+    chat: SellerChat,
+    clock: Clock,
+    last: Outcome,
+    shown: bool,
+) -> None:
+    await connect(vault)
+    draft = await approved(store)
+    vinted.script = [answer(last)] * 4
+    for _ in range(3):
+        [report] = await queue.tick()
+        assert report.retry_at is not None
+        clock.set(report.retry_at)
+    [report] = await queue.tick()
+    assert chat.said[-1][:3] == ("failed", draft.id, last.kind)
+    assert chat.said[-1][4] == (SHOT if shown else None)
+    state = await store.waiting.queued_one(draft.id or 0)
+    assert state is not None and state.error["screenshot"] == str(SHOT)  # kept for the log
 
 
 async def test_while_a_draft_waits_to_retry_the_whole_account_rests(

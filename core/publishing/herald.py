@@ -10,6 +10,7 @@ from core.drafts.models import Draft
 from core.drafts.repository import DraftRepository
 from core.events import EventLog
 from core.publishing.attempts import AttemptRepository
+from core.publishing.models import SHOWN_KINDS
 from core.publishing.policy import Decision
 from core.publishing.ports import NotifierPort
 
@@ -43,6 +44,8 @@ class Herald:
     ) -> None:
         """Tell what this settlement did; nothing when another run settled it first."""
         s, kind, notice = decision.settlement, decision.kind, decision.notice
+        if kind not in SHOWN_KINDS:
+            screenshot = None  # it would add nothing to the words (kept on disk for the log)
         if notice == "published" and settled:
             await self.events.log(
                 draft.user_id, "publish_published", {"draft_id": draft.id, "item_id": s.item_id}

@@ -20,6 +20,10 @@ OUTCOME_UNKNOWN = "unknown"  # the run died mid-publish and the draft is gone
 SUCCESS_KINDS = frozenset({"published", "saved_as_draft"})
 TRANSIENT_KINDS = frozenset({"timeout", "page_changed", "network", "interrupted"})
 PAUSE_KINDS = frozenset({"captcha", "session_expired", "verification"})
+# Outcomes whose screenshot shows the seller something the words do not: the field and its
+# error, the challenge, the page as it changed. The others (a network error page, a rate limit,
+# a wait that ran out) keep theirs in the log only.
+SHOWN_KINDS = frozenset({"field_rejected", "captcha", "verification", "page_changed"})
 # Pauses found before the browser opens: no stored session, or one that cannot be decrypted.
 SESSION_MISSING = "session_missing"
 SESSION_UNREADABLE = "session_unreadable"

@@ -229,6 +229,33 @@ class Run:
             return SessionExpired(step=self.step, detail=f"{what} answered {answer.status}")
         return PageChanged(self.step, what)
 
+    async def boost_off(self) -> bool:
+        """Untick the paid boost where the page shows it ticked; whether it is off (or absent)."""
+        try:
+            bump = self.page.locator(sel.BUMP).first
+            if not await bump.count():
+                return True
+            if await bump.is_checked(timeout=2_000):
+                await bump.uncheck(timeout=2_000)
+                self.notes.append("the boost box was ticked: unticked it before the screenshot")
+            return not await bump.is_checked(timeout=2_000)
+        except PlaywrightError as exc:
+            log.warning("could not check the boost box: %s", first_line(exc))
+            return False
+
+    async def failure_screenshot(self, step: str) -> Path | None:
+        """Return a screenshot of the page as it failed, or None when it would show nothing.
+
+        Nothing of the site (a blank page, the browser's own error page) shows nothing; a
+        ticked paid boost would alarm the seller, so it is unticked first (nothing is sent
+        afterwards), and no screenshot is taken when it cannot be.
+        """
+        if urlparse(self.page.url).scheme not in ("http", "https"):
+            return None
+        if not await self.boost_off():
+            return None
+        return await self.screenshot(step)
+
     async def screenshot(self, step: str) -> Path | None:
         """Save a full-page screenshot named after the time and the step."""
         directory = self.config.screenshots_dir
@@ -287,7 +314,7 @@ async def guarded(run: Run, work: Awaitable[T]) -> T | Outcome:
     if not outcome.step:
         outcome = dataclasses.replace(outcome, step=run.step)
     if outcome.screenshot is None and not outcome.success:
-        shot = await run.screenshot(outcome.step)
+        shot = await run.failure_screenshot(outcome.step)
         outcome = dataclasses.replace(outcome, screenshot=shot)
     log.info("publisher stopped at %r: %s", outcome.step, outcome.describe())
     return outcome

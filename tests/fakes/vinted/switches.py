@@ -36,6 +36,7 @@ class Switches:
     lowercase_brands: bool = False  # brand search and cells spell brands "levi's", "nike"
     photos_rate_limited: bool = False  # POST /api/v2/photos answers 429 with Retry-After
     no_custom_brand: bool = False  # the brand search never offers custom-select-brand
+    boost_ticked: bool = False  # the form opens with the paid boost already ticked
 
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -59,4 +60,5 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "lowercase_brands": {"lowercase_brands": True},
     "photos_rate_limited": {"photos_rate_limited": True},
     "no_custom_brand": {"no_custom_brand": True},
+    "boost_ticked": {"boost_ticked": True},
 }

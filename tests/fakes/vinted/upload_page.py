@@ -141,6 +141,9 @@ class UploadPage(Sessions):
             # What a front-end release looks like from outside: one control, a new test id.
             old = switches.renamed_testid
             html = html.replace(f'data-testid="{old}"', f'data-testid="{old}-v2"')
+        if switches.boost_ticked:
+            bump = 'data-testid="bump-checkbox--input"'
+            html = html.replace(bump, f"{bump} checked")
         response = html_response(html)
         if switches.rotate_on_upload_page:
             self._rotate(account, response)

@@ -41,6 +41,9 @@ class TelegramNotifier:
         seller = await self.sellers.get(user_id)
         return (seller.ui_language if seller else None) or "en"
 
+    async def publishing(self, draft: Draft) -> None:
+        await self.sender.refresh_card(draft, await self._lang(draft.user_id))
+
     async def published(self, draft: Draft, url: str | None) -> None:
         lang = await self._lang(draft.user_id)
         await self.sender.refresh_card(draft, lang)

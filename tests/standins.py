@@ -15,7 +15,7 @@ from typing import Any
 from core.accounts.sessions import SessionVault
 from core.catalog import get_category
 from core.catalogs.resolver import resolve
-from core.drafts.models import Draft
+from core.drafts.models import Draft, DraftStatus
 from core.intake.models import Photo
 from core.marketplace import (
     CatalogNode,
@@ -225,7 +225,11 @@ class SellerChat:
 
     def __init__(self) -> None:
         self.said: list[tuple[Any, ...]] = []
+        self.started: list[tuple[int | None, DraftStatus]] = []  # cards shown as publishing
         self.unreachable = False
+
+    async def publishing(self, draft: Draft) -> None:
+        self.started.append((draft.id, draft.status))
 
     async def published(self, draft: Draft, url: str | None) -> None:
         if self.unreachable:  # the bot stopped (or Telegram failed) between storing and telling

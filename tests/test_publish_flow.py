@@ -119,6 +119,13 @@ async def test_approved_draft_is_published_and_the_seller_gets_the_url(shop: Sho
     assert len(item.photos) == len(draft.photo_ids)
     card_now = shop.tg.message(SELLER, card.message_id)
     assert card_now is not None and "/items/" in card_now.caption
+    shown = [  # the card's captions in turn: approved, publishing, published
+        str(c.params.get("caption", ""))
+        for c in shop.tg.calls("editMessageCaption")
+        if str(c.params.get("message_id")) == str(card.message_id)
+    ]
+    publishing = [i for i, caption in enumerate(shown) if t("fr", "card_publishing") in caption]
+    assert publishing and publishing[0] < len(shown) - 1 and "/items/" in shown[-1]
 
 
 async def test_a_brand_vinted_does_not_offer_is_left_empty_and_the_seller_told(

@@ -268,6 +268,8 @@ async def test_an_approved_draft_goes_on_vinted_and_the_seller_gets_the_link(
     assert published.publication.item_id == str(item_id)
     assert published.publication.url == f"{BASE}/items/{item_id}-x"
     assert chat.said == [("published", draft.id, published.publication.url, DraftStatus.PUBLISHED)]
+    # The card said "publishing" as soon as the run held the draft.
+    assert chat.started == [(draft.id, DraftStatus.PUBLISHING)]
     [attempt] = await store.attempts.attempts_of(draft.id or 0)
     assert attempt.idempotency_key == f"draft:{draft.id}:v1" == publish_key(draft.id or 0, 1)
     assert (attempt.outcome, attempt.item_id) == (OUTCOME_PUBLISHED, item_id)

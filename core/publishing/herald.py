@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -67,6 +69,11 @@ class Herald:
         elif notice == "retrying" and settled and decision.retry_at is not None:
             when = decision.retry_at
             await self._with_draft(draft, lambda d: self.notifier.retrying(d, when, kind))
+
+    async def starting(self, draft: Draft) -> None:
+        """Show on the card that its run began; a slow chat never holds the run up for long."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._with_draft(draft, self.notifier.publishing), 15)
 
     async def tell_untold(self) -> int:
         """Send the listing URLs a stop between storing and telling left unsent; how many."""

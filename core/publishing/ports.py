@@ -32,6 +32,9 @@ class SessionPort(Protocol):
 class NotifierPort(Protocol):
     """Tells the seller what the queue did (the Telegram bot implements it)."""
 
+    async def publishing(self, draft: Draft) -> None:
+        """A run has just claimed the draft: show it on its card."""
+
     async def published(self, draft: Draft, url: str | None) -> None:
         """The draft is on the marketplace; url is None when it was saved as a draft there."""
 

@@ -201,6 +201,7 @@ class PublishingQueue:
         self, attempt_id: int, entry: QueuedDraft, checkout: Checkout, rules: AccountRules
     ) -> RunReport:
         draft = entry.draft
+        await self.herald.starting(draft)
         try:
             if await self.catalogs.read_if_none(draft):  # under the account's lock
                 # Reading the tree went through the session: start from what it left.

@@ -236,12 +236,15 @@ def _fit(head: list[str], body: str, tail: list[str]) -> str:
 
 
 def main_keyboard(
-    draft: Draft, lang: str, photo_count: int, *, undo: bool = False
+    draft: Draft, lang: str, photo_count: int, *, undo: bool = False, busy: bool = False
 ) -> InlineKeyboardMarkup | None:
-    """Return the card's buttons for the draft's status (with Undo just after an edit)."""
+    """Return the card's buttons for the draft's status (with Undo just after an edit; only
+    the photos while work on the draft is under way)."""
     assert draft.id is not None
     did = draft.id
     photos = [draft_button(lang, did, "ph", "btn_photos", count=photo_count)]
+    if busy:
+        return InlineKeyboardMarkup([photos])
     if draft.status is DraftStatus.FAILED and not draft.title:
         return InlineKeyboardMarkup(
             [

@@ -6,7 +6,8 @@ import html
 
 from bot import cards
 from bot.texts import t
-from core.drafts.outcomes import Change
+from core.drafts.models import Draft
+from core.drafts.outcomes import Change, changes_between
 from core.drafts.requests import Unapplied
 from core.models import Condition
 
@@ -47,6 +48,17 @@ def edit_note(changes: list[Change], lang: str, unapplied: list[Unapplied] | Non
     if any(c.unapproved for c in changes):
         lines.append(t(lang, "edit_needs_reapproval"))
     return "\n".join(lines)
+
+
+def regenerated_note(before: Draft, after: Draft, lang: str) -> str:
+    """Say what a new version changed, as HTML: each fact, then whether the text was rewritten."""
+    changes = changes_between(before, after, skip=("description", "hashtags"))
+    lines = [change_line(c, lang) for c in changes]
+    if before.description != after.description:
+        lines.append(t(lang, "regenerated_description"))
+    if not lines:
+        return t(lang, "regenerated_same")
+    return "\n".join([t(lang, "regenerated"), *lines])
 
 
 def display_value(field: str, value: str, lang: str) -> str:

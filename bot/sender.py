@@ -83,13 +83,15 @@ class Sender:
         note: str | None = None,
         new_cover: bool = False,
         undo: bool = False,
+        busy: bool = False,
     ) -> None:
-        """Show the draft's current state on its card, in place (Undo: an edit just made)."""
+        """Show the draft's current state on its card, in place (Undo: an edit just made;
+        busy: work on it is under way, so only the photos button stays)."""
         if draft.card_chat_id is None or draft.card_message_id is None:
             return
         cover, count = await self._cover(draft)
         caption = cards.render_caption(draft, lang, note, await self._placement(draft))
-        markup = cards.main_keyboard(draft, lang, count, undo=undo)
+        markup = cards.main_keyboard(draft, lang, count, undo=undo, busy=busy)
         try:
             if new_cover:
                 await self.bot.edit_message_media(

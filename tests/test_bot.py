@@ -732,7 +732,10 @@ async def test_regenerate_writes_a_new_version_on_the_same_card(world: World) ->
     drafts_before = len(world.ai.requests_named("draft"))
     world.tg.user_presses(SELLER, card, "Régénérer")
     await world.tg.wait_for(
-        lambda: "Nouvelle version" in (world.tg.message(SELLER, card.message_id).caption or ""),  # type: ignore[union-attr]
+        lambda: (
+            t("fr", "regenerated_same")
+            in (world.tg.message(SELLER, card.message_id).caption or "")
+        ),  # type: ignore[union-attr]
         what="the regenerated card",
     )
     assert len(world.ai.requests_named("draft")) == drafts_before + 1

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import cards
 from bot.context import BotContext
 from bot.handlers import session
+from bot.handlers.drafts import regenerate_on_card
 from bot.state import BotState
 from bot.texts import LANGUAGES, money, t
 from core.drafts.export import CSV_COLUMNS, CsvStyle, write_export_parts
@@ -275,10 +276,12 @@ async def regenerate(update: Update, context: BotContext) -> None:
         await _reply(update, t(lang, "usage_regen"))
         return
     hint = " ".join(args[1:]).strip() or None
+    before = await state.services.drafts.get(user_id, draft_id)
+    if before is None:
+        await _reply(update, t(lang, "draft_gone"))
+        return
     await _reply(update, t(lang, "regenerating"))
-    draft = await state.services.editor.regenerate(user_id, draft_id, hint)
+    draft = await regenerate_on_card(state, before, lang, hint)
     if draft.card_chat_id is None:
         await state.sender.send_card(message.chat_id, draft, lang)
-    else:
-        await state.sender.refresh_card(draft, lang, note=t(lang, "regenerated"))
     await _reply(update, t(lang, "regenerated"))

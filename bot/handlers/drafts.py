@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 
 from telegram import CallbackQuery, Update
 
 from bot import cards
-from bot.changes import change_line
+from bot.changes import change_line, regenerated_note
 from bot.context import BotContext
 from bot.handlers.edit_buttons import EDIT_ACTIONS
 from bot.handlers.errors import friendly
@@ -199,25 +200,39 @@ async def _back(state: BotState, query: CallbackQuery, draft: Draft, _: str, lan
 async def _regenerate(
     state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
 ) -> None:
-    """Analyse the item again in the background; the card updates when done."""
-    assert draft.id is not None
+    """Analyse the item again in the background: the card says so, then what changed."""
     await query.answer(t(lang, "regenerating"))
-    draft_id, user_id = draft.id, draft.user_id
-
-    chat_id = query.message.chat.id  # type: ignore[union-attr]
 
     async def run() -> None:
-        try:
-            updated = await state.services.editor.regenerate(user_id, draft_id)
-        except Exception as exc:  # the card stays as it was; say why in the chat
-            key = friendly(exc)
-            if key is None:
-                log.exception("regenerating draft %s failed", draft_id)
-            await state.sender.text(chat_id, t(lang, key or "err_generic"))
-            return
-        await state.sender.refresh_card(updated, lang, note=t(lang, "regenerated"))
+        with contextlib.suppress(Exception):  # said on the card, logged when unexpected
+            await regenerate_on_card(state, draft, lang)
 
     state.intake.app.create_task(run())
+
+
+async def regenerate_on_card(
+    state: BotState, draft: Draft, lang: str, hint: str | None = None
+) -> Draft:
+    """Write a new version while the card says so, then say on it what changed.
+
+    When it fails the listing stays as it was, the card says why, and the error is raised.
+    """
+    assert draft.id is not None
+    await state.sender.refresh_card(draft, lang, note=t(lang, "regenerating_card"), busy=True)
+    try:
+        updated = await state.services.editor.regenerate(draft.user_id, draft.id, hint)
+    except Exception as exc:
+        key = friendly(exc)
+        if key is None:
+            log.exception("regenerating draft %s failed", draft.id)
+        current = await state.services.drafts.get(draft.user_id, draft.id)
+        if current is not None:
+            note = t(lang, "regenerate_failed", reason=t(lang, key or "err_generic"))
+            with contextlib.suppress(Exception):
+                await state.sender.refresh_card(current, lang, note=note)
+        raise
+    await state.sender.refresh_card(updated, lang, note=regenerated_note(draft, updated, lang))
+    return updated
 
 
 async def _delete_ask(

@@ -13,9 +13,9 @@ from core.catalog import Category, get_category
 from core.drafts.fields import CARD_FACTS, EDITABLE_FIELDS
 from core.drafts.models import Draft, DraftStatus
 from core.models import Condition
+from core.sizes import size_grid
 
 CAPTION_LIMIT = 1024
-COMMON_SIZES = ["XS", "S", "M", "L", "XL", "XXL", "36", "38", "40", "42", "44", "Unique"]
 EDIT_FIELDS = [*EDITABLE_FIELDS, "cover"]  # the Edit menu, in card order
 
 
@@ -313,25 +313,34 @@ def condition_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def size_keyboard(draft_id: int, lang: str, current: str = "") -> InlineKeyboardMarkup:
+def size_keyboard(draft: Draft, lang: str, action: str = "cs") -> InlineKeyboardMarkup:
+    """Return the size grid for the draft's category, its present size marked (and first
+    when the grid lacks it); "cs" confirms then approves, "sz" sets it from the Edit menu."""
+    assert draft.id is not None
+    grid = list(size_grid(draft.category, draft.language))
+    if draft.size and draft.size not in grid and len(draft.size.encode()) <= 40:
+        grid.insert(0, draft.size)
     buttons = [
         InlineKeyboardButton(
-            (CURRENT if size == current else "") + size,
-            callback_data=encode("d", draft_id, "cs", size),
+            (CURRENT if size == draft.size else "") + size,
+            callback_data=encode("d", draft.id, action, size),
         )
-        for size in COMMON_SIZES
+        for size in grid
     ]
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    rows.append([draft_button(lang, draft_id, "f", "btn_other_size", arg="size")])
-    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
+    rows.append([draft_button(lang, draft.id, "sx", "btn_other_size")])
+    rows.append([draft_button(lang, draft.id, "bk", "btn_back")])
     return InlineKeyboardMarkup(rows)
 
 
-def category_keyboard(draft_id: int, lang: str, matches: list[Category]) -> InlineKeyboardMarkup:
+def category_keyboard(
+    draft_id: int, lang: str, matches: list[Category], current: str = ""
+) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
-                c.label(lang)[-60:], callback_data=encode("d", draft_id, "cat", c.id)
+                (CURRENT if c.id == current else "") + c.label(lang)[-60:],
+                callback_data=encode("d", draft_id, "cat", c.id),
             )
         ]
         for c in matches[:8]
@@ -348,14 +357,21 @@ def marketplace_category_keyboard(
     up: str | None,
     other: bool,
     action: str = "vc",
+    chosen: frozenset[int] = frozenset(),
 ) -> InlineKeyboardMarkup:
     """Return buttons for the site's categories: a leaf chooses it, a branch opens it.
 
     `options` are (node id, label); `up` is where Back goes ("r": the roots), `other` offers
-    the whole tree after the first suggestions.
+    the whole tree after the first suggestions; the nodes on the path of the leaf already
+    `chosen` are ticked.
     """
     rows = [
-        [InlineKeyboardButton(label[-60:], callback_data=encode("d", draft_id, action, str(i)))]
+        [
+            InlineKeyboardButton(
+                (CURRENT if i in chosen else "") + label[-60:],
+                callback_data=encode("d", draft_id, action, str(i)),
+            )
+        ]
         for i, label in options[:20]
     ]
     if other:
@@ -367,8 +383,12 @@ def marketplace_category_keyboard(
 
 
 def cover_keyboard(draft_id: int, lang: str, count: int) -> InlineKeyboardMarkup:
+    """Return a button per photo, numbered like the photos sent; photo 1 is the cover."""
     buttons = [
-        InlineKeyboardButton(str(i + 1), callback_data=encode("d", draft_id, "cv", str(i)))
+        InlineKeyboardButton(
+            (CURRENT if i == 0 else "") + str(i + 1),
+            callback_data=encode("d", draft_id, "cv", str(i)),
+        )
         for i in range(count)
     ]
     rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]

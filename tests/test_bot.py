@@ -155,8 +155,8 @@ async def test_photos_shown_for_the_cover_choice_are_numbered_like_the_buttons(
     )
     shown = [m for m in world.tg.messages(SELLER) if m.kind == "photo" and not m.buttons]
     assert [m.caption for m in shown] == ["1", "2", "3"]
-    numbers = [b for b in world.tg.message(SELLER, card.message_id).button_texts if b.isdigit()]  # type: ignore[union-attr]
-    assert numbers == ["1", "2", "3"]
+    buttons = world.tg.message(SELLER, card.message_id).button_texts  # type: ignore[union-attr]
+    assert [b for b in buttons if b.lstrip("✓ ").isdigit()] == ["✓ 1", "2", "3"]  # 1: the cover
 
 
 async def test_an_edited_caption_is_not_a_second_item(world: World) -> None:
@@ -375,7 +375,7 @@ async def test_a_new_size_follows_into_the_title_and_can_be_undone(
     lang = user.language_code
     card = await first_card(world, user, caption="Zara taille M")
     [draft] = await world.services.repos.drafts.page(user.id)
-    world.tg.user_presses(user, card, f"d:{_draft_id(card)}:f:size", strict=False)
+    world.tg.user_presses(user, card, f"d:{_draft_id(card)}:sx", strict=False)
     prompt = await world.tg.wait_for_message(user, lambda m: m.message_id > card.message_id)
     world.tg.user_sends_text(user, "38", reply_to=prompt)
 
@@ -574,7 +574,7 @@ async def test_stats_and_export(world: World) -> None:
 async def test_settings_switch_interface_language(world: World) -> None:
     world.tg.user_sends_command(SELLER, "/settings")
     panel = await world.tg.wait_for_message(SELLER, "Langue")
-    button = next(b for b in panel.buttons if b.callback_data and ":ul:" in b.callback_data)
+    button = next(b for b in panel.buttons if (b.callback_data or "").endswith(":ul:en"))
     world.tg.user_presses(SELLER, panel, button.callback_data or "")
     await world.tg.wait_for(
         lambda: "Interface language" in (world.tg.message(SELLER, panel.message_id).content or ""),  # type: ignore[union-attr]

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cards import CURRENT
 from bot.texts import money, t
+from core.sizes import WOMEN_SHOES, size_grid
 from tests.fakes.openai import FakeOpenAIServer, Status
 from tests.fakes.telegram import ChatMessage, FakeTelegram, User
 from tests.test_bot import OTHER_SELLER, SELLER, World, make_settings, photo, start_bot, stop_bot
@@ -113,3 +115,74 @@ async def test_a_new_version_that_changes_nothing_says_so(world: World) -> None:
     card = await a_card(world, SELLER)
     world.tg.user_presses(SELLER, card, t("fr", "btn_regenerate"))
     await caption_saying(world, SELLER, card, t("fr", "regenerated_same"))
+
+
+# ---- pickers ---------------------------------------------------------------------------------
+
+
+def test_each_kind_of_item_gets_its_own_size_grid() -> None:
+    assert size_grid("women_sneakers", "fr") == WOMEN_SHOES
+    assert "W32" in size_grid("men_jeans", "fr") and "XXS" not in size_grid("men_jeans", "fr")
+    assert size_grid("women_bags", "fr") == ("Taille unique",)
+    assert size_grid("women_bags", "en") == ("One size",)
+    assert size_grid("men_tshirts", "en")[-1] == "One size" and "4XL" in size_grid(
+        "men_tshirts", "en"
+    )
+    assert size_grid("no_such_category", "fr")[-1] == "Taille unique"
+
+
+async def picker_on(world: World, user: User, card: ChatMessage, needle: str) -> ChatMessage:
+    def shown() -> ChatMessage | None:
+        message = world.tg.message(user, card.message_id)
+        return message if message and needle in message.button_texts else None
+
+    return await world.tg.wait_for(shown, what=f"a picker offering {needle!r}")
+
+
+@pytest.mark.parametrize(("user", "lang"), [(SELLER, "fr"), (OTHER_SELLER, "en")])
+async def test_the_size_is_edited_from_the_grid_of_its_category(
+    world: World, user: User, lang: str
+) -> None:
+    world.ai.set_default_draft(category="women_sneakers", size="38", size_on_label="38")
+    card = await a_card(world, user, caption="Nike")
+    world.tg.user_presses(user, card, t(lang, "btn_edit"))
+    menu = await picker_on(world, user, card, t(lang, "field_size"))
+    world.tg.user_presses(user, menu, t(lang, "field_size"))
+
+    grid = await picker_on(world, user, card, CURRENT + "38")  # the present size, ticked
+    sizes = [b.removeprefix(CURRENT) for b in grid.button_texts]
+    assert sizes[: len(WOMEN_SHOES)] == list(WOMEN_SHOES)
+    assert t(lang, "btn_other_size") in sizes and "XL" not in sizes
+    world.tg.user_presses(user, grid, "39")
+
+    note = t(lang, "field_updated", field=t(lang, "field_size"), before="38", after="39")
+    await caption_saying(world, user, card, note)
+    [draft] = await world.services.repos.drafts.page(user.id)
+    assert draft.size == "39"
+    card_now = world.tg.message(user, card.message_id)
+    assert card_now is not None and t(lang, "btn_undo_edit") in card_now.button_texts
+
+
+async def test_other_size_asks_for_the_label_in_words(world: World) -> None:
+    card = await a_card(world, SELLER)
+    world.tg.user_presses(SELLER, card, t("fr", "btn_edit"))
+    menu = await picker_on(world, SELLER, card, t("fr", "field_size"))
+    world.tg.user_presses(SELLER, menu, t("fr", "field_size"))
+    grid = await picker_on(world, SELLER, card, t("fr", "btn_other_size"))
+    world.tg.user_presses(SELLER, grid, t("fr", "btn_other_size"))
+    prompt = await world.tg.wait_for_message(SELLER, t("fr", "ask_other_size")[:20], since=card)
+    world.tg.user_sends_text(SELLER, "W29 L32", reply_to=prompt)
+    await caption_saying(world, SELLER, card, "W29 L32")
+
+
+async def test_settings_show_every_choice_with_the_present_one_ticked(world: World) -> None:
+    world.tg.user_sends_command(SELLER, "/settings")
+    panel = await world.tg.wait_for_message(SELLER, "Langue")
+    ticked = [b for b in panel.button_texts if b.startswith(CURRENT)]
+    assert ticked == [
+        CURRENT + t("fr", "set_listing_language", value=t("fr", "lang_fr")),
+        CURRENT + t("fr", "set_ui_language", value=t("fr", "lang_fr")),
+        CURRENT + t("fr", "btn_grouping_auto"),
+        CURRENT + t("fr", "btn_mode_publish"),
+    ]
+    assert t("fr", "set_ui_language", value=t("fr", "lang_en")) in panel.button_texts

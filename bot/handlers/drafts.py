@@ -67,7 +67,7 @@ async def _approve(state: BotState, query: CallbackQuery, draft: Draft, _: str, 
             markup = (
                 cards.condition_keyboard(draft.id, lang, "cc", result.draft.condition)
                 if first == "condition"
-                else cards.size_keyboard(draft.id, lang, result.draft.size)
+                else cards.size_keyboard(result.draft, lang)
             )
             await query.edit_message_reply_markup(markup)
         items = ", ".join(t(lang, f"field_{f}") for f in result.to_confirm)
@@ -168,16 +168,18 @@ async def _show_categories(
         return
     path, children = await catalogs.children(node_id or None)
     suggested = await catalogs.candidates(draft) if suggest and not path else []
+    placed = await catalogs.placed(draft)
+    chosen = frozenset(placed.choice.ids) if placed and placed.choice else frozenset()
     if suggested:
         options = [(c.leaf_id, " > ".join(c.titles[-2:])) for c in suggested]
         markup = cards.marketplace_category_keyboard(
-            draft.id, lang, options, up=None, other=True, action=action
+            draft.id, lang, options, up=None, other=True, action=action, chosen=chosen
         )
     else:
         options = [(n.id, n.title + ("" if not n.children else " ›")) for n in children]
         up = str(path[-2].id) if len(path) > 1 else ("r" if path else None)
         markup = cards.marketplace_category_keyboard(
-            draft.id, lang, options, up=up, other=False, action=action
+            draft.id, lang, options, up=up, other=False, action=action, chosen=chosen
         )
     await query.edit_message_reply_markup(markup)
     if answer:

@@ -39,11 +39,21 @@ async def _field(
         )
         await query.answer(t(lang, "pick_condition"))
         return
+    if field == "size":
+        await query.edit_message_reply_markup(cards.size_keyboard(draft, lang, "sz"))
+        await query.answer(t(lang, "pick_size"))
+        return
     if field == "cover":
         photos = await state.sender.send_photos(query.message.chat.id, draft)  # type: ignore[union-attr]
         await query.edit_message_reply_markup(cards.cover_keyboard(draft.id, lang, len(photos)))
         await query.answer(t(lang, "pick_cover"))
         return
+    await _ask(state, query, draft, field, lang)
+
+
+async def _ask(state: BotState, query: CallbackQuery, draft: Draft, field: str, lang: str) -> None:
+    """Ask for the field's new value in a reply, the present value shown."""
+    assert draft.id is not None
     current = format_value(field, getattr(draft, field, None))
     key = _ASK_KEYS.get(field)
     question = t(lang, key) if key else t(lang, "ask_value", field=t(lang, f"field_{field}"))
@@ -109,8 +119,22 @@ async def _undo_edit(
     await query.answer(t(lang, "edit_undone"))
 
 
+async def _set_size(
+    state: BotState, query: CallbackQuery, draft: Draft, arg: str, lang: str
+) -> None:
+    await _set_from_button(state, query, draft, "size", arg, lang)
+
+
+async def _other_size(
+    state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
+) -> None:
+    await _ask(state, query, draft, "size", lang)
+
+
 EDIT_ACTIONS = {
     "f": _field,
+    "sz": _set_size,
+    "sx": _other_size,
     "c": _set_condition,
     "cat": _set_category,
     "cv": _set_cover,

@@ -48,9 +48,12 @@ async def on_text(update: Update, context: BotContext) -> None:
                 )
                 return
             await services.sellers.stop_waiting(seller.user_id, AwaitKind.FIELD)
+            current = await services.drafts.get(seller.user_id, draft_id)
             await message.reply_text(
                 t(lang, "pick_category"),
-                reply_markup=cards.category_keyboard(draft_id, lang, matches),
+                reply_markup=cards.category_keyboard(
+                    draft_id, lang, matches, current.category if current else ""
+                ),
             )
             return
         # A refused value keeps the question open, so the seller simply types it again.

@@ -26,26 +26,24 @@ def render(user: Seller, lang: str, default_mode: str) -> tuple[str, InlineKeybo
     )
     text += "\n" + t(lang, "settings_mode", mode=t(lang, f"mode_{mode}"))
 
-    def button(label: str, key: str, value: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=cards.encode("s", 0, key, value))
+    def button(label: str, key: str, value: str, current: str) -> InlineKeyboardButton:
+        shown = (cards.CURRENT if value == current else "") + label  # every choice, ours ticked
+        return InlineKeyboardButton(shown, callback_data=cards.encode("s", 0, key, value))
+
+    def language(key: str, code: str) -> str:
+        return t(lang, key, value=t(lang, f"lang_{code}"))
 
     rows = [
         [
-            button(t(lang, "set_listing_language", value=t(lang, f"lang_{code}")), "ll", code)
-            for code in LISTING_LANGUAGES
-            if code != user.language
+            button(language("set_listing_language", c), "ll", c, user.language)
+            for c in LISTING_LANGUAGES
         ],
+        [button(language("set_ui_language", c), "ul", c, lang) for c in UI_LANGUAGES],
         [
-            button(t(lang, "set_ui_language", value=t(lang, f"lang_{code}")), "ul", code)
-            for code in UI_LANGUAGES
-            if code != lang
-        ],
-        [
-            button(t(lang, f"btn_grouping_{g}"), "gm", g)
+            button(t(lang, f"btn_grouping_{g}"), "gm", g, grouping)
             for g in (GroupingMode.AUTO.value, GroupingMode.ALBUM.value)
-            if g != grouping
         ],
-        [button(t(lang, f"btn_mode_{m}"), "pm", m) for m in PUBLISH_MODES if m != mode],
+        [button(t(lang, f"btn_mode_{m}"), "pm", m, mode) for m in PUBLISH_MODES],
     ]
     return text, InlineKeyboardMarkup(rows)
 

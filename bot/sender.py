@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from telegram import Bot, InputMediaPhoto, Message
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot import cards
 from core.catalogs.service import CatalogService
@@ -74,6 +75,23 @@ class Sender:
         )
         # Only where the card is: the rest of the draft may have moved on meanwhile.
         return await self.drafts.record_card(draft, chat_id, message.message_id)
+
+    async def reopen_card(self, chat_id: int, draft: Draft, lang: str, moved: str) -> Draft:
+        """Send the card again at the bottom of the chat and take the old one away: deleted
+        where Telegram allows, otherwise left saying `moved` without its buttons."""
+        old = (draft.card_chat_id, draft.card_message_id)
+        current = await self.send_card(chat_id, draft, lang)
+        old_chat, old_message = old
+        if old_chat is None or old_message is None or old_message == current.card_message_id:
+            return current
+        try:
+            await self.bot.delete_message(old_chat, old_message)
+        except TelegramError:  # too old to delete (48 h), or gone already
+            with contextlib.suppress(TelegramError):
+                await self.bot.edit_message_caption(
+                    chat_id=old_chat, message_id=old_message, caption=moved, reply_markup=None
+                )
+        return current
 
     async def refresh_card(
         self,

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from core.db import Database, to_json, ts
 from core.drafts.models import DraftStatus
+from core.drafts.trash import TRASH_HOURS
 from core.intake.models import UNFINISHED
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class PurgeResult(BaseModel):
     """How many rows and files one purge removed."""
 
     drafts: int = 0
+    trashed: int = 0  # deleted drafts no longer to be brought back
     photos: int = 0
     files: int = 0
     batches: int = 0
@@ -57,6 +59,10 @@ class Purge:
         unfinished = to_json([s.value for s in UNFINISHED])
         result = PurgeResult()
         async with self.db.transaction() as tx:
+            result.trashed = await tx.execute(
+                "DELETE FROM draft_trash WHERE deleted_at < ?",
+                (ts(now - timedelta(hours=TRASH_HOURS)),),
+            )
             # Age counts from the last edit: a seller still working on a draft keeps it.
             changed = await tx.execute(
                 "DELETE FROM drafts WHERE status IN (?, ?) AND approved_at IS NULL"
@@ -69,6 +75,8 @@ class Purge:
                 await tx.fetchall(
                     "SELECT id, path, vision_path FROM photos p WHERE created_at < ?"
                     " AND NOT EXISTS (SELECT 1 FROM draft_photos dp WHERE dp.photo_id = p.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM draft_trash_photos tp"
+                    " WHERE tp.photo_id = p.id)"
                     " AND batch_id NOT IN (SELECT id FROM batches WHERE status IN"
                     " (SELECT value FROM json_each(?)))",
                     (draft_cutoff, unfinished),

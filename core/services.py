@@ -27,6 +27,7 @@ from core.drafts.export import Exporter
 from core.drafts.followup import FollowThrough
 from core.drafts.repository import DraftRepository
 from core.drafts.service import DraftService
+from core.drafts.trash import DraftTrash
 from core.drafts.undo import UndoStore
 from core.events import EventLog
 from core.images import ImageLimits
@@ -214,6 +215,7 @@ async def build_services(
             catalogs,
             follow=FollowThrough(analyser, drafting.phrases),
             undo=UndoStore(repos.db),
+            trash=DraftTrash(repos.db),
         ),
         sessions=sessions,
         marketplace=marketplace,

@@ -186,3 +186,81 @@ async def test_settings_show_every_choice_with_the_present_one_ticked(world: Wor
         CURRENT + t("fr", "btn_mode_publish"),
     ]
     assert t("fr", "set_ui_language", value=t("fr", "lang_en")) in panel.button_texts
+
+
+# ---- one live card per draft; a delete can be taken back --------------------------------------
+
+
+def cards_of(world: World, user: User) -> list[ChatMessage]:
+    return [m for m in world.tg.messages(user) if m.kind == "photo" and m.buttons]
+
+
+async def test_a_card_opened_again_from_drafts_replaces_the_old_one(world: World) -> None:
+    card = await a_card(world, SELLER)
+    world.tg.user_sends_command(SELLER, "/drafts")
+    listing = await world.tg.wait_for_message(
+        SELLER, lambda m: any(":op" in (b.callback_data or "") for b in m.buttons), since=card
+    )
+    entry = next(b for b in listing.button_texts if b.startswith("#"))
+    world.tg.user_presses(SELLER, listing, entry)
+
+    reopened = await world.tg.wait_for(
+        lambda: [c for c in cards_of(world, SELLER) if c.message_id > listing.message_id],
+        what="the card sent again",
+    )
+    await world.tg.wait_for(  # one live card per draft
+        lambda: (old := world.tg.message(SELLER, card.message_id)) is not None and old.deleted,
+        what="the old card to go",
+    )
+    assert [c.message_id for c in cards_of(world, SELLER)] == [reopened[0].message_id]
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
+    assert draft.card_message_id == reopened[0].message_id  # edits now land on the new one
+    world.tg.user_presses(SELLER, reopened[0], t("fr", "btn_regenerate"))
+    await caption_saying(world, SELLER, reopened[0], t("fr", "regenerated_same"))
+
+
+@pytest.mark.parametrize(("user", "lang"), [(SELLER, "fr"), (OTHER_SELLER, "en")])
+async def test_a_deleted_draft_is_brought_back_from_its_card(
+    world: World, user: User, lang: str
+) -> None:
+    card = await a_card(world, user)
+    [before] = await world.services.repos.drafts.page(user.id)
+    world.tg.user_presses(user, card, t(lang, "btn_delete"))
+    ask = await picker_on(world, user, card, t(lang, "btn_confirm_delete"))
+    world.tg.user_presses(user, ask, t(lang, "btn_confirm_delete"))
+    gone = await caption_saying(world, user, card, t(lang, "card_deleted_undo"))
+    assert gone == t(lang, "card_deleted_undo")
+    assert await world.services.repos.drafts.page(user.id) == []
+
+    world.tg.user_presses(user, world.tg.message(user, card.message_id), t(lang, "btn_restore"))  # type: ignore[arg-type]
+    text = await caption_saying(world, user, card, t(lang, "restored"))
+
+    [after] = await world.services.repos.drafts.page(user.id)
+    assert (after.id, after.listing()) == (before.id, before.listing())
+    assert after.title in text
+    card_now = world.tg.message(user, card.message_id)
+    assert card_now is not None and t(lang, "btn_approve") in card_now.button_texts
+
+
+async def test_a_restore_pressed_twice_or_by_someone_else_is_refused(world: World) -> None:
+    card = await a_card(world, SELLER)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
+    await world.services.editor.delete(SELLER.id, draft.id or 0)
+    forged = world.tg.user_presses(OTHER_SELLER, card, f"d:{draft.id}:rs", strict=False)
+    answer = await world.tg.wait_for(lambda: world.tg.callback_answer(forged), what="an answer")
+    assert answer["text"] == t("en", "err_restore_gone")
+    assert await world.services.repos.drafts.page(SELLER.id) == []
+
+
+async def test_an_old_card_that_cannot_be_deleted_says_where_the_card_went(world: World) -> None:
+    card = await a_card(world, SELLER)
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
+    # The Bot API deletes only messages under 48 hours old: say so for the old card.
+    world.tg.fail_next("deleteMessage", description="Bad Request: message can't be deleted")
+    world.tg.user_presses(SELLER, card, f"d:{draft.id}:op", strict=False)
+
+    moved = await caption_saying(world, SELLER, card, t("fr", "card_moved"))
+    assert moved == t("fr", "card_moved")
+    old = world.tg.message(SELLER, card.message_id)
+    assert old is not None and not old.buttons  # nothing left to press on it
+    assert len(cards_of(world, SELLER)) == 1

@@ -6,7 +6,7 @@ import contextlib
 import html
 import logging
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
 from bot import cards
 from bot.changes import change_line, regenerated_note
@@ -18,6 +18,7 @@ from bot.texts import t
 from core.catalogs.service import CategoryNotFound
 from core.drafts.editing import MARKETPLACE_CATEGORY, ApproveOutcome
 from core.drafts.models import Draft
+from core.drafts.parsing import EditRejected
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     callback = cards.decode(query.data)
     if callback is None:
         await query.answer(t(lang, "old_button"), show_alert=True)
+        return
+    if callback.action == "rs":  # the draft is in the trash: only its owner can bring it back
+        await _restore(state, query, update.effective_user.id, callback.target, lang)
         return
     draft = await state.services.drafts.find(callback.target)
     if draft is None:
@@ -248,8 +252,23 @@ async def _delete_ask(
 async def _delete(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
     assert draft.id is not None
     await state.services.editor.delete(draft.user_id, draft.id)
-    await query.edit_message_caption(t(lang, "card_deleted"), reply_markup=None)
+    restore = InlineKeyboardMarkup([[cards.draft_button(lang, draft.id, "rs", "btn_restore")]])
+    await query.edit_message_caption(t(lang, "card_deleted_undo"), reply_markup=restore)
     await query.answer(t(lang, "deleted"))
+
+
+async def _restore(
+    state: BotState, query: CallbackQuery, user_id: int, draft_id: int, lang: str
+) -> None:
+    """Bring a deleted draft back onto the card that said it was deleted."""
+    try:
+        draft, to_approve = await state.services.editor.restore(user_id, draft_id)
+    except EditRejected:
+        await query.answer(t(lang, "err_restore_gone"), show_alert=True)
+        return
+    note = t(lang, "restored_to_approve" if to_approve else "restored")
+    await state.sender.refresh_card(draft, lang, note=note)
+    await query.answer(t(lang, "restored"))
 
 
 async def _undo(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
@@ -277,9 +296,11 @@ async def _photos(state: BotState, query: CallbackQuery, draft: Draft, _: str, l
 
 
 async def _open(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
-    """Send the draft's card again (from /drafts or /queue)."""
+    """Send the draft's card again at the bottom (from /drafts, /queue or a failure notice);
+    the old card goes, so only one card of a draft is live."""
     await query.answer()
-    await state.sender.send_card(query.message.chat.id, draft, lang)  # type: ignore[union-attr]
+    chat_id = query.message.chat.id  # type: ignore[union-attr]
+    await state.sender.reopen_card(chat_id, draft, lang, t(lang, "card_moved"))
 
 
 _ACTIONS = {

@@ -35,6 +35,7 @@ from core.drafts.outcomes import (
 from core.drafts.parsing import EditRejected, format_value, read_model_edit, with_value
 from core.drafts.repository import DraftRepository
 from core.drafts.requests import Unapplied, keep_asked, unapplied_parts
+from core.drafts.trash import DraftTrash
 from core.drafts.undo import UndoStore
 from core.events import EventLog
 from core.models import Usage
@@ -60,8 +61,10 @@ class DraftEditor:
         categories: CategoryPlacement | None = None,
         follow: FollowThrough | None = None,
         undo: UndoStore | None = None,
+        trash: DraftTrash | None = None,
     ) -> None:
         self.drafts = drafts
+        self.trash = trash
         self.categories = categories
         self.follow = follow
         self.undo = undo
@@ -297,10 +300,19 @@ class DraftEditor:
         approved draft simply is no longer there for the queue to claim.
         """
         async with self._lock(draft_id):
-            if await self.drafts.delete(draft_id, user_id, unless=[DraftStatus.PUBLISHING]):
+            gone = self.trash.discard if self.trash else self.drafts.delete
+            if await gone(draft_id, user_id, unless=[DraftStatus.PUBLISHING]):
                 return True
             draft = await self._owned(user_id, draft_id)
             raise _not_editable(draft)
+
+    async def restore(self, user_id: int, draft_id: int) -> tuple[Draft, bool]:
+        """Bring back a draft deleted a moment ago; True: it was approved, to approve again."""
+        async with self._lock(draft_id):
+            was = await self.trash.restore(draft_id, user_id) if self.trash else None
+            if was is None:
+                raise EditRejected("restore_gone", f"draft {draft_id} is not in the trash")
+            return await self._owned(user_id, draft_id), was is DraftStatus.APPROVED
 
     async def regenerate(self, user_id: int, draft_id: int, hint: str | None = None) -> Draft:
         """Analyse the draft's photos again, with the seller's hint; not once approved."""

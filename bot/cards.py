@@ -1,4 +1,4 @@
-"""Draft -> card caption and buttons; the callback_data protocol."""
+"""Draft -> card caption; the callback_data protocol (the buttons are in bot.keyboards)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, Message
 
 from bot.texts import LANGUAGES, money, t
 from core.catalog import Category, get_category
-from core.drafts.fields import CARD_FACTS, EDITABLE_FIELDS
+from core.drafts.fields import CARD_FACTS
 from core.drafts.models import Draft, DraftStatus
 from core.models import Condition
-from core.sizes import size_grid
 
 CAPTION_LIMIT = 1024
-EDIT_FIELDS = [*EDITABLE_FIELDS, "cover"]  # the Edit menu, in card order
 
 
 # ---- callback_data: "d:<draft_id>:<action>[:<arg>]", "b:<batch_id>:<action>", "s:<k>:<v>" ------
@@ -230,178 +228,3 @@ def _fit(head: list[str], body: str, tail: list[str]) -> str:
     if "&" in cut[-6:]:
         cut = cut[: cut.rindex("&")]
     return join(cut + " ...")
-
-
-# ---- keyboards ---------------------------------------------------------------------------------
-
-
-def main_keyboard(
-    draft: Draft, lang: str, photo_count: int, *, undo: bool = False, busy: bool = False
-) -> InlineKeyboardMarkup | None:
-    """Return the card's buttons for the draft's status (with Undo just after an edit; only
-    the photos while work on the draft is under way)."""
-    assert draft.id is not None
-    did = draft.id
-    photos = [draft_button(lang, did, "ph", "btn_photos", count=photo_count)]
-    if busy:
-        return InlineKeyboardMarkup([photos])
-    if draft.status is DraftStatus.FAILED and not draft.title:
-        return InlineKeyboardMarkup(
-            [
-                [
-                    draft_button(lang, did, "rg", "btn_retry"),
-                    draft_button(lang, did, "dl", "btn_delete"),
-                ]
-            ]
-        )
-    if draft.status is DraftStatus.FAILED:  # publishing failed: try again, or edit first
-        return InlineKeyboardMarkup(
-            [
-                [
-                    draft_button(lang, did, "pr", "btn_retry"),
-                    draft_button(lang, did, "ed", "btn_edit"),
-                ],
-                [draft_button(lang, did, "dl", "btn_delete")],
-                photos,
-            ]
-        )
-    if draft.status is DraftStatus.APPROVED:
-        return InlineKeyboardMarkup([[draft_button(lang, did, "un", "btn_undo")], photos])
-    if draft.status in (DraftStatus.PUBLISHING, DraftStatus.PUBLISHED):
-        return InlineKeyboardMarkup([photos])
-    rows = [
-        [
-            draft_button(lang, did, "ap", "btn_approve"),
-            draft_button(lang, did, "ed", "btn_edit"),
-        ],
-        [
-            draft_button(lang, did, "rg", "btn_regenerate"),
-            draft_button(lang, did, "dl", "btn_delete"),
-        ],
-        photos,
-    ]
-    if undo:
-        rows.insert(1, [draft_button(lang, did, "ue", "btn_undo_edit")])
-    return InlineKeyboardMarkup(rows)
-
-
-def edit_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
-    """Return the field menu opened by Edit."""
-    buttons = [draft_button(lang, draft_id, "f", f"field_{f}", arg=f) for f in EDIT_FIELDS]
-    buttons.append(draft_button(lang, draft_id, "vc", "btn_marketplace_category", arg="0"))
-    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
-    return InlineKeyboardMarkup(rows)
-
-
-CURRENT = "✓ "  # marks the draft's present value in a picker
-
-
-def condition_keyboard(
-    draft_id: int, lang: str, action: str = "cc", current: Condition | None = None
-) -> InlineKeyboardMarkup:
-    rows = [
-        [
-            InlineKeyboardButton(
-                (CURRENT if c is current else "") + t(lang, f"cond_{c.value}"),
-                callback_data=encode("d", draft_id, action, c.value),
-            )
-        ]
-        for c in Condition
-    ]
-    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
-    return InlineKeyboardMarkup(rows)
-
-
-def size_keyboard(draft: Draft, lang: str, action: str = "cs") -> InlineKeyboardMarkup:
-    """Return the size grid for the draft's category, its present size marked (and first
-    when the grid lacks it); "cs" confirms then approves, "sz" sets it from the Edit menu."""
-    assert draft.id is not None
-    grid = list(size_grid(draft.category, draft.language))
-    if draft.size and draft.size not in grid and len(draft.size.encode()) <= 40:
-        grid.insert(0, draft.size)
-    buttons = [
-        InlineKeyboardButton(
-            (CURRENT if size == draft.size else "") + size,
-            callback_data=encode("d", draft.id, action, size),
-        )
-        for size in grid
-    ]
-    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    rows.append([draft_button(lang, draft.id, "sx", "btn_other_size")])
-    rows.append([draft_button(lang, draft.id, "bk", "btn_back")])
-    return InlineKeyboardMarkup(rows)
-
-
-def category_keyboard(
-    draft_id: int, lang: str, matches: list[Category], current: str = ""
-) -> InlineKeyboardMarkup:
-    rows = [
-        [
-            InlineKeyboardButton(
-                (CURRENT if c.id == current else "") + c.label(lang)[-60:],
-                callback_data=encode("d", draft_id, "cat", c.id),
-            )
-        ]
-        for c in matches[:8]
-    ]
-    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
-    return InlineKeyboardMarkup(rows)
-
-
-def marketplace_category_keyboard(
-    draft_id: int,
-    lang: str,
-    options: list[tuple[int, str]],
-    *,
-    up: str | None,
-    other: bool,
-    action: str = "vc",
-    chosen: frozenset[int] = frozenset(),
-) -> InlineKeyboardMarkup:
-    """Return buttons for the site's categories: a leaf chooses it, a branch opens it.
-
-    `options` are (node id, label); `up` is where Back goes ("r": the roots), `other` offers
-    the whole tree after the first suggestions; the nodes on the path of the leaf already
-    `chosen` are ticked.
-    """
-    rows = [
-        [
-            InlineKeyboardButton(
-                (CURRENT if i in chosen else "") + label[-60:],
-                callback_data=encode("d", draft_id, action, str(i)),
-            )
-        ]
-        for i, label in options[:20]
-    ]
-    if other:
-        rows.append([draft_button(lang, draft_id, action, "btn_other_marketplace_category", "r")])
-    if up is not None:
-        rows.append([draft_button(lang, draft_id, action, "btn_up", up)])
-    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
-    return InlineKeyboardMarkup(rows)
-
-
-def cover_keyboard(draft_id: int, lang: str, count: int) -> InlineKeyboardMarkup:
-    """Return a button per photo, numbered like the photos sent; photo 1 is the cover."""
-    buttons = [
-        InlineKeyboardButton(
-            (CURRENT if i == 0 else "") + str(i + 1),
-            callback_data=encode("d", draft_id, "cv", str(i)),
-        )
-        for i in range(count)
-    ]
-    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
-    rows.append([draft_button(lang, draft_id, "bk", "btn_back")])
-    return InlineKeyboardMarkup(rows)
-
-
-def delete_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                draft_button(lang, draft_id, "dly", "btn_confirm_delete"),
-                draft_button(lang, draft_id, "bk", "btn_back"),
-            ]
-        ]
-    )

@@ -12,7 +12,7 @@ from pathlib import Path
 from telegram import Bot, InputMediaPhoto, Message
 from telegram.error import BadRequest, TelegramError
 
-from bot import cards
+from bot import cards, keyboards
 from core.catalogs.service import CatalogService
 from core.drafts.models import Draft
 from core.drafts.service import DraftService
@@ -71,7 +71,7 @@ class Sender:
             chat_id,
             cover,
             caption=cards.render_caption(draft, lang, placement=await self._placement(draft)),
-            reply_markup=cards.main_keyboard(draft, lang, count),
+            reply_markup=keyboards.main_keyboard(draft, lang, count),
         )
         # Only where the card is: the rest of the draft may have moved on meanwhile.
         return await self.drafts.record_card(draft, chat_id, message.message_id)
@@ -109,7 +109,7 @@ class Sender:
             return
         cover, count = await self._cover(draft)
         caption = cards.render_caption(draft, lang, note, await self._placement(draft))
-        markup = cards.main_keyboard(draft, lang, count, undo=undo, busy=busy)
+        markup = keyboards.main_keyboard(draft, lang, count, undo=undo, busy=busy)
         try:
             if new_cover:
                 await self.bot.edit_message_media(

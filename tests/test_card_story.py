@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cards import CURRENT
+from bot.keyboards import CURRENT
 from bot.texts import money, t
 from core.sizes import WOMEN_SHOES, size_grid
 from tests.fakes.openai import FakeOpenAIServer, Status

@@ -3,7 +3,7 @@ the export and the store all follow it, so adding a field means adding it in one
 
 from __future__ import annotations
 
-from bot import cards
+from bot import keyboards
 from bot.texts import LANGUAGES
 from core.analysis.schemas import DraftOut, EditOut, strict_schema
 from core.db import Database
@@ -43,7 +43,7 @@ def test_the_model_is_asked_for_exactly_the_fields_marked_so() -> None:
 
 
 def test_the_edit_menu_the_card_and_the_export_follow_the_table() -> None:
-    assert [*EDITABLE_FIELDS, "cover"] == cards.EDIT_FIELDS
+    assert [*EDITABLE_FIELDS, "cover"] == keyboards.EDIT_FIELDS
     for lang, texts in LANGUAGES.items():
         for name in EDITABLE_FIELDS:
             assert f"field_{name}" in texts, (lang, name)

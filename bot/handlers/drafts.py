@@ -8,7 +8,7 @@ import logging
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
-from bot import cards
+from bot import cards, keyboards
 from bot.changes import change_line, regenerated_note
 from bot.context import BotContext
 from bot.handlers.edit_buttons import EDIT_ACTIONS
@@ -69,15 +69,15 @@ async def _approve(state: BotState, query: CallbackQuery, draft: Draft, _: str, 
             )
         else:
             markup = (
-                cards.condition_keyboard(draft.id, lang, "cc", result.draft.condition)
+                keyboards.condition_keyboard(draft.id, lang, "cc", result.draft.condition)
                 if first == "condition"
-                else cards.size_keyboard(result.draft, lang)
+                else keyboards.size_keyboard(result.draft, lang)
             )
             await query.edit_message_reply_markup(markup)
         items = ", ".join(t(lang, f"field_{f}") for f in result.to_confirm)
         await query.answer(t(lang, "approve_confirm_first", items=items), show_alert=True)
     elif result.outcome is ApproveOutcome.NOT_READY:
-        await query.edit_message_reply_markup(cards.edit_keyboard(draft.id, lang))
+        await query.edit_message_reply_markup(keyboards.edit_keyboard(draft.id, lang))
         await query.answer(
             t(lang, "approve_not_ready", items=cards.missing_words(result.missing, lang))[:200],
             show_alert=True,
@@ -176,13 +176,13 @@ async def _show_categories(
     chosen = frozenset(placed.choice.ids) if placed and placed.choice else frozenset()
     if suggested:
         options = [(c.leaf_id, " > ".join(c.titles[-2:])) for c in suggested]
-        markup = cards.marketplace_category_keyboard(
+        markup = keyboards.marketplace_category_keyboard(
             draft.id, lang, options, up=None, other=True, action=action, chosen=chosen
         )
     else:
         options = [(n.id, n.title + ("" if not n.children else " ›")) for n in children]
         up = str(path[-2].id) if len(path) > 1 else ("r" if path else None)
-        markup = cards.marketplace_category_keyboard(
+        markup = keyboards.marketplace_category_keyboard(
             draft.id, lang, options, up=up, other=False, action=action, chosen=chosen
         )
     await query.edit_message_reply_markup(markup)
@@ -194,7 +194,7 @@ async def _edit_menu(
     state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
 ) -> None:
     assert draft.id is not None
-    await query.edit_message_reply_markup(cards.edit_keyboard(draft.id, lang))
+    await query.edit_message_reply_markup(keyboards.edit_keyboard(draft.id, lang))
     await query.answer(t(lang, "edit_menu"))
 
 
@@ -245,7 +245,7 @@ async def _delete_ask(
     state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
 ) -> None:
     assert draft.id is not None
-    await query.edit_message_reply_markup(cards.delete_keyboard(draft.id, lang))
+    await query.edit_message_reply_markup(keyboards.delete_keyboard(draft.id, lang))
     await query.answer(t(lang, "confirm_delete"))
 
 

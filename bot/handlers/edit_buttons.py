@@ -9,7 +9,7 @@ import html
 
 from telegram import CallbackQuery, ForceReply
 
-from bot import cards
+from bot import cards, keyboards
 from bot.changes import edit_note
 from bot.state import BotState
 from bot.texts import t
@@ -35,17 +35,19 @@ async def _field(
     assert draft.id is not None
     if field == "condition":
         await query.edit_message_reply_markup(
-            cards.condition_keyboard(draft.id, lang, "c", draft.condition)
+            keyboards.condition_keyboard(draft.id, lang, "c", draft.condition)
         )
         await query.answer(t(lang, "pick_condition"))
         return
     if field == "size":
-        await query.edit_message_reply_markup(cards.size_keyboard(draft, lang, "sz"))
+        await query.edit_message_reply_markup(keyboards.size_keyboard(draft, lang, "sz"))
         await query.answer(t(lang, "pick_size"))
         return
     if field == "cover":
         photos = await state.sender.send_photos(query.message.chat.id, draft)  # type: ignore[union-attr]
-        await query.edit_message_reply_markup(cards.cover_keyboard(draft.id, lang, len(photos)))
+        await query.edit_message_reply_markup(
+            keyboards.cover_keyboard(draft.id, lang, len(photos))
+        )
         await query.answer(t(lang, "pick_cover"))
         return
     await _ask(state, query, draft, field, lang)

@@ -8,7 +8,7 @@ import logging
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot import cards
+from bot import keyboards
 from bot.changes import edit_note
 from bot.context import BotContext
 from bot.handlers.session import take_cookies
@@ -51,7 +51,7 @@ async def on_text(update: Update, context: BotContext) -> None:
             current = await services.drafts.get(seller.user_id, draft_id)
             await message.reply_text(
                 t(lang, "pick_category"),
-                reply_markup=cards.category_keyboard(
+                reply_markup=keyboards.category_keyboard(
                     draft_id, lang, matches, current.category if current else ""
                 ),
             )

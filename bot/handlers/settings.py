@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import cards
+from bot import cards, keyboards
 from bot.context import BotContext
 from bot.texts import LANGUAGES, t
 from core.models import GroupingMode
@@ -27,7 +27,9 @@ def render(user: Seller, lang: str, default_mode: str) -> tuple[str, InlineKeybo
     text += "\n" + t(lang, "settings_mode", mode=t(lang, f"mode_{mode}"))
 
     def button(label: str, key: str, value: str, current: str) -> InlineKeyboardButton:
-        shown = (cards.CURRENT if value == current else "") + label  # every choice, ours ticked
+        shown = (
+            keyboards.CURRENT if value == current else ""
+        ) + label  # every choice, ours ticked
         return InlineKeyboardButton(shown, callback_data=cards.encode("s", 0, key, value))
 
     def language(key: str, code: str) -> str:

@@ -65,6 +65,7 @@ def build_application(settings: Settings, services: Services) -> App:
         app.bot,
         services.drafts,
         services.catalogs,
+        services.splitter,
         settings.data_dir,
         settings.card_interval_seconds,
     )

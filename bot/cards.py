@@ -12,6 +12,7 @@ from bot.texts import LANGUAGES, money, t
 from core.catalog import Category, get_category
 from core.drafts.fields import CARD_FACTS
 from core.drafts.models import Draft, DraftStatus
+from core.drafts.split import Albums
 from core.models import Condition
 
 CAPTION_LIMIT = 1024
@@ -151,8 +152,21 @@ class Placement:
     to_choose: bool = False  # the seller must choose the leaf
 
 
+def merged_line(merged: Albums | None, lang: str) -> str:
+    """Say that auto-grouping made one item of several albums ("2 albums → 1 article")."""
+    if merged is None or merged.parts < 2:
+        return ""
+    if merged.loose:
+        return t(lang, "card_merged_loose", albums=merged.albums, loose=merged.loose)
+    return t(lang, "card_merged", albums=merged.albums)
+
+
 def render_caption(
-    draft: Draft, lang: str, note: str | None = None, placement: Placement | None = None
+    draft: Draft,
+    lang: str,
+    note: str | None = None,
+    placement: Placement | None = None,
+    merged: Albums | None = None,
 ) -> str:
     """Return the card caption (HTML), always within Telegram's 1024-character limit."""
     if draft.status is DraftStatus.FAILED and not draft.title:
@@ -172,7 +186,7 @@ def render_caption(
 
     placed = placement or Placement()
     facts = [line for name in CARD_FACTS if (line := _fact(draft, name, lang, confirm, placed))]
-    head.append("\n".join(facts))
+    head.append("\n".join([*facts, *filter(None, [merged_line(merged, lang)])]))
     tail = [f"#{draft.id} · {status_line(draft, lang)}"]
     if note:  # already HTML: the change lines escape the values they show
         tail.insert(0, f"<i>{note}</i>")

@@ -16,7 +16,13 @@ EDIT_FIELDS = [*EDITABLE_FIELDS, "cover"]  # the Edit menu, in card order
 
 
 def main_keyboard(
-    draft: Draft, lang: str, photo_count: int, *, undo: bool = False, busy: bool = False
+    draft: Draft,
+    lang: str,
+    photo_count: int,
+    *,
+    undo: bool = False,
+    busy: bool = False,
+    split: bool = False,
 ) -> InlineKeyboardMarkup | None:
     """Return the card's buttons for the draft's status (with Undo just after an edit; only
     the photos while work on the draft is under way)."""
@@ -60,6 +66,8 @@ def main_keyboard(
         ],
         photos,
     ]
+    if split:  # auto-grouping made one item of several albums: offer them back apart
+        rows.insert(-1, [draft_button(lang, did, "sp", "btn_split")])
     if undo:
         rows.insert(1, [draft_button(lang, did, "ue", "btn_undo_edit")])
     return InlineKeyboardMarkup(rows)

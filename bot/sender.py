@@ -9,13 +9,14 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from telegram import Bot, InputMediaPhoto, Message
+from telegram import Bot, InlineKeyboardMarkup, InputMediaPhoto, Message
 from telegram.error import BadRequest, TelegramError
 
 from bot import cards, keyboards
 from core.catalogs.service import CatalogService
 from core.drafts.models import Draft
 from core.drafts.service import DraftService
+from core.drafts.split import DraftSplitter
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,14 @@ class Sender:
         bot: Bot,
         drafts: DraftService,
         catalogs: CatalogService,
+        splitter: DraftSplitter,
         data_dir: Path,
         interval: float,
     ) -> None:
         self.bot = bot
         self.drafts = drafts
         self.catalogs = catalogs
+        self.splitter = splitter
         self.data_dir = data_dir
         self.interval = interval
         self._next_free: dict[int, float] = defaultdict(float)
@@ -63,16 +66,22 @@ class Sender:
             return cards.Placement()
         return cards.Placement(path=tuple(placed.titles), to_choose=placed.choice is None)
 
+    async def _render(
+        self, draft: Draft, lang: str, count: int, note: str | None, *, undo: bool, busy: bool
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        """Return the card's caption and buttons as the draft stands."""
+        merged = await self.splitter.merged_from(draft)
+        caption = cards.render_caption(draft, lang, note, await self._placement(draft), merged)
+        split = merged.parts > 1
+        markup = keyboards.main_keyboard(draft, lang, count, undo=undo, busy=busy, split=split)
+        return caption, markup
+
     async def send_card(self, chat_id: int, draft: Draft, lang: str) -> Draft:
         """Send the draft's card (cover photo, caption, buttons) and remember where it is."""
         cover, count = await self._cover(draft)
+        caption, markup = await self._render(draft, lang, count, None, undo=False, busy=False)
         await self.pace(chat_id)
-        message = await self.bot.send_photo(
-            chat_id,
-            cover,
-            caption=cards.render_caption(draft, lang, placement=await self._placement(draft)),
-            reply_markup=keyboards.main_keyboard(draft, lang, count),
-        )
+        message = await self.bot.send_photo(chat_id, cover, caption=caption, reply_markup=markup)
         # Only where the card is: the rest of the draft may have moved on meanwhile.
         return await self.drafts.record_card(draft, chat_id, message.message_id)
 
@@ -108,8 +117,7 @@ class Sender:
         if draft.card_chat_id is None or draft.card_message_id is None:
             return
         cover, count = await self._cover(draft)
-        caption = cards.render_caption(draft, lang, note, await self._placement(draft))
-        markup = keyboards.main_keyboard(draft, lang, count, undo=undo, busy=busy)
+        caption, markup = await self._render(draft, lang, count, note, undo=undo, busy=busy)
         try:
             if new_cover:
                 await self.bot.edit_message_media(

@@ -27,6 +27,7 @@ from core.drafts.export import Exporter
 from core.drafts.followup import FollowThrough
 from core.drafts.repository import DraftRepository
 from core.drafts.service import DraftService
+from core.drafts.split import DraftSplitter
 from core.drafts.trash import DraftTrash
 from core.drafts.undo import UndoStore
 from core.events import EventLog
@@ -89,6 +90,7 @@ class Services:
     drafts: DraftService
     drafting: DraftingService
     editor: DraftEditor
+    splitter: DraftSplitter
     sessions: SessionVault
     marketplace: Marketplace  # starts its browser on first use, not at start-up
     catalogs: CatalogService
@@ -217,6 +219,7 @@ async def build_services(
             undo=UndoStore(repos.db),
             trash=DraftTrash(repos.db),
         ),
+        splitter=DraftSplitter(repos.drafts, repos.batches, drafting),
         sessions=sessions,
         marketplace=marketplace,
         catalogs=catalogs,

@@ -264,3 +264,61 @@ async def test_an_old_card_that_cannot_be_deleted_says_where_the_card_went(world
     old = world.tg.message(SELLER, card.message_id)
     assert old is not None and not old.buttons  # nothing left to press on it
     assert len(cards_of(world, SELLER)) == 1
+
+
+# ---- two albums merged into one item ------------------------------------------------------------
+
+
+async def merged_card(world: World, user: User) -> ChatMessage:
+    """Two albums the model judges one item: one card for both."""
+    world.ai.script({"groups": [{"photo_indices": [1, 2, 3, 4], "label_photo_indices": []}]})
+    world.tg.user_sends_album(user, [photo(1), photo(2)], caption="Zara taille M")
+    world.tg.user_sends_album(user, [photo(3), photo(4)])
+    [card] = await world.wait_cards(user, 1)
+    await world.wait_done(user)
+    return card
+
+
+@pytest.mark.parametrize(("user", "lang"), [(SELLER, "fr"), (OTHER_SELLER, "en")])
+async def test_two_albums_made_one_item_say_so_and_split_back_apart(
+    world: World, user: User, lang: str
+) -> None:
+    card = await merged_card(world, user)
+    assert t(lang, "card_merged", albums=2) in (card.caption or "")
+    assert t(lang, "btn_split") in card.button_texts
+    [merged] = await world.services.repos.drafts.page(user.id)
+    assert len(merged.photo_ids) == 4
+
+    world.tg.user_presses(user, card, t(lang, "btn_split"))
+    await caption_saying(world, user, card, t(lang, "split_done", count=2))
+    [second] = await world.tg.wait_for(
+        lambda: [c for c in world.cards(user) if c.message_id > card.message_id],
+        what="the second album's card",
+    )
+
+    drafts = sorted(await world.services.repos.drafts.page(user.id), key=lambda d: d.id or 0)
+    assert [d.photo_ids for d in drafts] == [merged.photo_ids[:2], merged.photo_ids[2:]]
+    assert all(d.title and d.error is None for d in drafts)  # each analysed again
+    assert t(lang, "btn_split") not in world.tg.message(user, card.message_id).button_texts  # type: ignore[union-attr]
+    assert t(lang, "card_merged", albums=2) not in (second.caption or "")
+
+
+async def test_one_album_and_loose_photos_are_told_apart(world: World) -> None:
+    world.ai.script({"groups": [{"photo_indices": [1, 2, 3], "label_photo_indices": []}]})
+    world.tg.user_sends_album(SELLER, [photo(1), photo(2)], caption="Zara taille M")
+    world.tg.user_sends_photo(SELLER, photo(3))
+    [card] = await world.wait_cards(SELLER, 1)
+    text = await caption_saying(world, SELLER, card, "→")
+    assert t("fr", "card_merged_loose", albums=1, loose=1) in text
+    assert "1 album + 1 photo → 1 article" in text  # singular, both
+
+
+async def test_an_album_sent_alone_offers_no_split(world: World) -> None:
+    world.tg.user_sends_album(SELLER, [photo(1), photo(2)], caption="Zara taille M")
+    [card] = await world.wait_cards(SELLER, 1)
+    await world.wait_done(SELLER)
+    assert "→" not in (card.caption or "") and t("fr", "btn_split") not in card.button_texts
+    [draft] = await world.services.repos.drafts.page(SELLER.id)
+    forged = world.tg.user_presses(SELLER, card, f"d:{draft.id}:sp", strict=False)
+    answer = await world.tg.wait_for(lambda: world.tg.callback_answer(forged), what="an answer")
+    assert answer["text"] == t("fr", "err_split_single")

@@ -241,6 +241,37 @@ async def regenerate_on_card(
     return updated
 
 
+async def _split(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
+    """Give each album the auto-grouping merged its own draft; the new cards follow."""
+    assert draft.id is not None
+    merged = await state.services.splitter.merged_from(draft)
+    if merged.parts < 2:
+        await query.answer(t(lang, "err_split_single"), show_alert=True)
+        return
+    working = t(lang, "splitting", count=merged.parts)
+    await query.answer(working)
+    await state.sender.refresh_card(draft, lang, note=working, busy=True)
+    chat_id = query.message.chat.id  # type: ignore[union-attr]
+
+    async def run() -> None:
+        try:
+            first, *others = await state.services.splitter.split(draft.user_id, draft.id or 0)
+        except Exception as exc:  # nothing moved: the card says why
+            key = friendly(exc)
+            if key is None:
+                log.exception("splitting draft %s failed", draft.id)
+            current = await state.services.drafts.get(draft.user_id, draft.id or 0)
+            if current is not None:
+                await state.sender.refresh_card(current, lang, note=t(lang, key or "err_generic"))
+            return
+        done = t(lang, "split_done", count=1 + len(others))
+        await state.sender.refresh_card(first, lang, note=done)
+        for other in others:
+            await state.sender.send_card(chat_id, other, lang)
+
+    state.intake.app.create_task(run())
+
+
 async def _delete_ask(
     state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
 ) -> None:
@@ -312,6 +343,7 @@ _ACTIONS = {
     "rg": _regenerate,
     "dl": _delete_ask,
     "dly": _delete,
+    "sp": _split,
     "un": _undo,
     "ph": _photos,
     "op": _open,

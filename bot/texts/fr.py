@@ -120,6 +120,15 @@ TEXTS: dict[str, str] = {
     "card_publish_failed": "Échec de la publication : {reason}",
     "card_deleted": "Brouillon supprimé.",
     "card_moved": "Fiche rouverte plus bas.",
+    "card_merged": "{albums} albums → 1 article",
+    "card_merged_loose": (
+        "{albums} {albums|album|albums} + {loose} {loose|photo|photos} → 1 article"
+    ),
+    "btn_split": "Séparer les albums",
+    "splitting": "Séparation en {count} {count|article|articles}...",
+    "split_done": "Séparé en {count} {count|article|articles} : les autres fiches suivent.",
+    "err_split_single": "Ces photos viennent d'un seul album : rien à séparer.",
+    "err_split_pending": "Analyse interrompue : appuyez sur Réessayer.",
     "card_deleted_undo": "Brouillon supprimé. Vous pouvez le rétablir pendant 48 h.",
     "btn_restore": "Rétablir le brouillon",
     "restored": "Brouillon rétabli.",

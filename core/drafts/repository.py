@@ -86,28 +86,35 @@ class DraftRepository:
 
     async def add(self, draft: Draft) -> Draft:
         """Store a new draft with its photos and return it with its id and times."""
-        now = ts(self.db.now())
-        params = {
-            **content_columns(draft),
-            "user_id": draft.user_id,
-            "batch_id": draft.batch_id,
-            "language": draft.language,
-            "status": DraftStatus(draft.status).value,
-            "now": now,
-        }
-        columns = [c for c in params if c != "now"]
         async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                f"INSERT INTO drafts ({', '.join(columns)}, created_at, updated_at)"
-                f" VALUES ({', '.join(':' + c for c in columns)}, :now, :now) RETURNING id",
-                params,
-            )
-            assert row is not None
-            draft_id = int(row["id"])
-            await _link_photos(tx, draft_id, draft.photo_ids)
+            draft_id = await _insert(tx, draft, ts(self.db.now()))
         stored = await self.get(draft_id)
         assert stored is not None
         return stored
+
+    async def split(self, draft: Draft, parts: list[list[int]], pending: Draft) -> list[int]:
+        """Keep the first part's photos on the draft and give each other part a new draft
+        (`pending`'s content), in one transaction; [] when the draft changed meanwhile."""
+        assert draft.id is not None
+        async with self.db.transaction() as tx:
+            moved = await lifecycle.transition(
+                tx,
+                draft.id,
+                expect=draft.status,
+                to=draft.status,
+                now=self.db.now(),
+                user_id=draft.user_id,
+                version=draft.version,
+            )
+            if not moved:
+                return []
+            await tx.execute("DELETE FROM draft_photos WHERE draft_id = ?", (draft.id,))
+            await _link_photos(tx, draft.id, parts[0])
+            now = ts(self.db.now())
+            return [
+                await _insert(tx, pending.model_copy(update={"photo_ids": part}), now)
+                for part in parts[1:]
+            ]
 
     async def write(
         self,
@@ -308,6 +315,28 @@ async def load_drafts(tx: Tx, clause: str, params: Any) -> list[Draft]:
     for link in links:
         photos.setdefault(link["draft_id"], []).append(link["photo_id"])
     return [_draft(row, photos.get(row["id"], [])) for row in rows]
+
+
+async def _insert(tx: Tx, draft: Draft, now: str | None) -> int:
+    """Insert a new draft row with its photos; return its id."""
+    params = {
+        **content_columns(draft),
+        "user_id": draft.user_id,
+        "batch_id": draft.batch_id,
+        "language": draft.language,
+        "status": DraftStatus(draft.status).value,
+        "now": now,
+    }
+    columns = [c for c in params if c != "now"]
+    row = await tx.fetchone(
+        f"INSERT INTO drafts ({', '.join(columns)}, created_at, updated_at)"
+        f" VALUES ({', '.join(':' + c for c in columns)}, :now, :now) RETURNING id",
+        params,
+    )
+    assert row is not None
+    draft_id = int(row["id"])
+    await _link_photos(tx, draft_id, draft.photo_ids)
+    return draft_id
 
 
 async def _link_photos(tx: Tx, draft_id: int, photo_ids: list[int]) -> None:

@@ -1227,6 +1227,11 @@ async def test_stats_count_publishes_and_failures_by_reason(
         store.batches, store.drafts, store.attempts, vision_model="gpt-4o"
     ).since(SELLER, START)
     assert (activity.publishing.published, activity.publishing.failed) == (1, 1)
+    # Deleted from the list, the listing still went out: still one item each.
+    for draft in (jeans, jumper):
+        assert await store.drafts.delete(draft.id or 0, SELLER)
+    again = await queue.stats(SELLER, START)
+    assert (again.published, again.failures, again.failed) == (1, {"field_rejected": 1}, 1)
 
 
 # ---- settings -------------------------------------------------------------------------------

@@ -98,6 +98,8 @@ async def test_a_published_draft_comes_back_with_its_listing(services: Services)
     back, _ = await services.editor.restore(SELLER, id_of(draft))
     assert back.status is DraftStatus.PUBLISHED
     assert back.publication is not None and back.publication.item_id == "9001"
+    [attempt] = await services.repos.attempts.attempts_of(id_of(draft))  # linked again
+    assert attempt.item_id == 9001
 
 
 async def test_the_purge_keeps_the_photos_of_a_deleted_draft_until_the_trash_is_emptied(

@@ -2,8 +2,9 @@
 
 A deletion moves the draft's row and the rows that hang on it (its photos in order, its place
 in the marketplace's tree) here in the same transaction; restoring puts them back under the
-same id (SQLite's AUTOINCREMENT never hands an id out twice). The listing it went out as, if
-any, is linked again. The purge empties what is older than TRASH_HOURS.
+same id (SQLite's AUTOINCREMENT never hands an id out twice). The listing it went out as and
+its publish attempts, which outlive it unlinked, are linked again. The purge empties what is
+older than TRASH_HOURS.
 """
 
 from __future__ import annotations
@@ -49,8 +50,12 @@ class DraftTrash:
                 ]
                 for table in _RELATED
             }
-            listings = await tx.fetchall("SELECT id FROM listings WHERE draft_id = ?", (draft_id,))
-            related["listings"] = [r["id"] for r in listings]
+            for table in ("listings", "publish_attempts"):  # they outlive it, unlinked
+                linked = await tx.fetchall(
+                    f"SELECT id FROM {table} WHERE draft_id = ?",  # noqa: S608 - our names
+                    (draft_id,),
+                )
+                related[table] = [r["id"] for r in linked]
             await tx.execute(
                 "INSERT OR REPLACE INTO draft_trash"
                 " (draft_id, user_id, draft, related, deleted_at) VALUES (?, ?, ?, ?, ?)",
@@ -86,11 +91,12 @@ class DraftTrash:
             for table in _RELATED:
                 for related_row in related.get(table, []):
                     await _insert(tx, table, related_row)
-            await tx.execute(
-                "UPDATE listings SET draft_id = ? WHERE draft_id IS NULL"
-                " AND id IN (SELECT value FROM json_each(?))",
-                (draft_id, to_json(related.get("listings", []))),
-            )
+            for table in ("listings", "publish_attempts"):
+                await tx.execute(
+                    f"UPDATE {table} SET draft_id = ? WHERE draft_id IS NULL"  # noqa: S608
+                    " AND id IN (SELECT value FROM json_each(?))",
+                    (draft_id, to_json(related.get(table, []))),
+                )
             await tx.execute("DELETE FROM draft_trash WHERE draft_id = ?", (draft_id,))
         return was
 

@@ -4,7 +4,7 @@ CREATE TABLE draft_trash (
     draft_id   INTEGER PRIMARY KEY,
     user_id    INTEGER NOT NULL,
     draft      TEXT NOT NULL,  -- the drafts row, column by column
-    related    TEXT NOT NULL,  -- its draft_photos and draft_categories rows, its listing ids
+    related    TEXT NOT NULL,  -- its draft_photos and draft_categories rows, its listing and attempt ids
     deleted_at TEXT NOT NULL
 );
 CREATE TABLE draft_trash_photos (

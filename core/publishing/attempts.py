@@ -10,6 +10,7 @@ draft on (through core.drafts.lifecycle), records the listing and updates the ac
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 
 from core.db import Database, Row, Tx, dt, to_json, ts, when
@@ -311,17 +312,26 @@ class AttemptRepository:
 
     async def outcomes(self, user_id: int, since: datetime) -> dict[str, int]:
         """Count the seller's items by how their last try since a time ended ("published",
-        "captcha"...): a draft retried three times, then published, is one published item."""
+        "captcha"...): a draft retried three times, then published, is one published item.
+
+        Items are told apart by the draft id in the idempotency key, which outlives the
+        draft: a listing published and then deleted from the list still counts, once.
+        """
         rows = await self.db.fetchall(
-            "SELECT COALESCE(json_extract(a.detail, '$.kind'), a.outcome) AS kind,"
-            " COUNT(*) AS n FROM publish_attempts a"
-            " WHERE a.user_id = :user AND a.status = :finished AND a.finished_at >= :since"
-            " AND a.id = (SELECT MAX(b.id) FROM publish_attempts b"
-            " WHERE b.draft_id = a.draft_id AND b.status = :finished)"
-            " GROUP BY 1 ORDER BY 1",
+            "SELECT idempotency_key AS key,"
+            " COALESCE(json_extract(detail, '$.kind'), outcome) AS kind FROM publish_attempts"
+            " WHERE user_id = :user AND status = :finished AND finished_at >= :since"
+            " ORDER BY id",
             {"user": user_id, "finished": ATTEMPT_FINISHED, "since": ts(since)},
         )
-        return {str(row["kind"]): int(row["n"]) for row in rows}
+        last = {item_of_key(str(row["key"])): str(row["kind"]) for row in rows}
+        return dict(sorted(Counter(last.values()).items()))
+
+
+def item_of_key(key: str) -> str:
+    """Return the item an idempotency key is about ("draft:12:v3" -> "draft:12")."""
+    kind, _, rest = key.partition(":")
+    return f"{kind}:{rest.partition(':')[0]}"
 
 
 def _attempt(row: Row) -> PublishAttempt:

@@ -66,6 +66,7 @@ def build_application(settings: Settings, services: Services) -> App:
         services.drafts,
         services.catalogs,
         services.splitter,
+        services.market,
         settings.data_dir,
         settings.card_interval_seconds,
     )

@@ -13,6 +13,7 @@ from core.catalog import Category, get_category
 from core.drafts.fields import CARD_FACTS
 from core.drafts.models import Draft, DraftStatus
 from core.drafts.split import Albums
+from core.market.models import Basis
 from core.models import Condition
 
 CAPTION_LIMIT = 1024
@@ -161,12 +162,37 @@ def merged_line(merged: Albums | None, lang: str) -> str:
     return t(lang, "card_merged", albums=merged.albums)
 
 
+def price_basis_line(basis: Basis | None, lang: str) -> str:
+    """Say why the draft has its price: what sold, or the rules (and why not the market)."""
+    if basis is None:
+        return ""
+    if basis.kind == "sold":
+        return t(
+            lang,
+            "price_basis_sold",
+            count=basis.count,
+            days=basis.days,
+            low=money(lang, basis.low, basis.currency),
+            high=money(lang, basis.high, basis.currency),
+            median=money(lang, basis.median, basis.currency),
+        )
+    line = t(
+        lang,
+        "price_basis_rules",
+        brand=escape(basis.brand or t(lang, "card_no_brand")),
+        condition=condition_label(basis.condition, lang).lower(),
+    )
+    why = t(lang, "price_basis_" + (basis.reason or "few"))
+    return f"{line} ({why})"
+
+
 def render_caption(
     draft: Draft,
     lang: str,
     note: str | None = None,
     placement: Placement | None = None,
     merged: Albums | None = None,
+    basis: Basis | None = None,
 ) -> str:
     """Return the card caption (HTML), always within Telegram's 1024-character limit."""
     if draft.status is DraftStatus.FAILED and not draft.title:
@@ -183,6 +209,8 @@ def render_caption(
                 max=format_price(draft.price.max, lang, draft.price.currency),
             )
         )
+        if line := price_basis_line(basis, lang):
+            head[-1] += f"\n<i>{line}</i>"
 
     placed = placement or Placement()
     facts = [line for name in CARD_FACTS if (line := _fact(draft, name, lang, confirm, placed))]

@@ -18,6 +18,7 @@ from bot import cards
 from bot.context import BotContext
 from bot.sender import HARMLESS, Sender
 from bot.texts import t
+from core.drafts.models import Draft
 from core.images import ImageRejected
 from core.intake.models import Batch, BatchStatus, InboxItem
 from core.intake.service import BatchTooLarge, DuplicatePhoto
@@ -245,6 +246,7 @@ class Intake:
             await self._edit_progress(
                 batch, t(lang, "batch_done", drafts=len(drafts), photos=photos, ready=ready)
             )
+            self.app.create_task(self._price_from_market(drafts, lang), name=f"market:{batch.id}")
         except Exception as exc:
             log.exception("analysis of batch %s failed", batch.id)
             await self.services.intake.fail(batch.id, type(exc).__name__)
@@ -262,6 +264,20 @@ class Intake:
             )
         finally:
             self._running.discard(batch.id)
+
+    async def _price_from_market(self, drafts: list[Draft], lang: str) -> None:
+        """Price each new draft from what sold (or say why not) and show it on its card.
+
+        Never in the way: the cards are out already, and a failure leaves the rule price."""
+        for draft in drafts:
+            try:
+                current = await self.services.drafts.get(draft.user_id, draft.id or 0)
+                if current is None:
+                    continue
+                priced = await self.services.market.reprice(current)
+                await self.sender.refresh_card(priced, lang)
+            except Exception:
+                log.exception("pricing draft %s from the market failed", draft.id)
 
     async def _edit_progress(
         self, batch: Batch, text: str, markup: InlineKeyboardMarkup | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.cards import draft_button, encode
-from bot.texts import t
+from bot.texts import money, t
 from core.catalog import Category
 from core.drafts.fields import EDITABLE_FIELDS
 from core.drafts.models import Draft, DraftStatus
@@ -23,6 +23,7 @@ def main_keyboard(
     undo: bool = False,
     busy: bool = False,
     split: bool = False,
+    suggested: float | None = None,
 ) -> InlineKeyboardMarkup | None:
     """Return the card's buttons for the draft's status (with Undo just after an edit; only
     the photos while work on the draft is under way)."""
@@ -66,6 +67,14 @@ def main_keyboard(
         ],
         photos,
     ]
+    currency = draft.price.currency if draft.price else "EUR"
+    if (
+        suggested
+        and draft.price
+        and money(lang, suggested, currency) != money(lang, draft.price.target, currency)
+    ):  # Vinted's own suggestion, one tap away
+        price = money(lang, suggested, currency)
+        rows.insert(1, [draft_button(lang, did, "vp", "btn_vinted_price", price=price)])
     if split:  # auto-grouping made one item of several albums: offer them back apart
         rows.insert(-1, [draft_button(lang, did, "sp", "btn_split")])
     if undo:

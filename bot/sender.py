@@ -17,6 +17,7 @@ from core.catalogs.service import CatalogService
 from core.drafts.models import Draft
 from core.drafts.service import DraftService
 from core.drafts.split import DraftSplitter
+from core.market.service import MarketService
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,11 @@ class Sender:
         drafts: DraftService,
         catalogs: CatalogService,
         splitter: DraftSplitter,
+        market: MarketService,
         data_dir: Path,
         interval: float,
     ) -> None:
+        self.market = market
         self.bot = bot
         self.drafts = drafts
         self.catalogs = catalogs
@@ -71,9 +74,18 @@ class Sender:
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         """Return the card's caption and buttons as the draft stands."""
         merged = await self.splitter.merged_from(draft)
-        caption = cards.render_caption(draft, lang, note, await self._placement(draft), merged)
-        split = merged.parts > 1
-        markup = keyboards.main_keyboard(draft, lang, count, undo=undo, busy=busy, split=split)
+        basis = await self.market.basis(draft)
+        placement = await self._placement(draft)
+        caption = cards.render_caption(draft, lang, note, placement, merged, basis)
+        markup = keyboards.main_keyboard(
+            draft,
+            lang,
+            count,
+            undo=undo,
+            busy=busy,
+            split=merged.parts > 1,
+            suggested=basis.suggestion if basis else None,
+        )
         return caption, markup
 
     async def send_card(self, chat_id: int, draft: Draft, lang: str) -> Draft:

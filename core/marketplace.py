@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Protocol
 
 from core.drafts.models import Draft
 from core.intake.models import Photo
+from core.market.models import MarketQuery, MarketRead
 
 Cookies = list[dict[str, Any]]
 CookieSink = Callable[[Cookies], Awaitable[None]]
@@ -385,6 +386,11 @@ class Marketplace(Protocol):
 
         Raise ListingLookupFailed when it cannot tell: a guess of "absent" could publish twice.
         """
+
+    async def read_market(
+        self, cookies: Cookies, query: MarketQuery, *, on_cookies: CookieSink | None = None
+    ) -> MarketRead | Outcome:
+        """Return what sold like the item and the site's own price suggestion, or why not."""
 
     def listing_url(self, item_id: int) -> str:
         """Return the public URL of a listing."""

@@ -34,6 +34,8 @@ from core.events import EventLog
 from core.images import ImageLimits
 from core.intake.repository import BatchRepository
 from core.intake.service import IntakeService
+from core.market.repository import MarketRepository
+from core.market.service import MarketService
 from core.marketplace import Marketplace
 from core.pricing import load_price_rules
 from core.private import lock_down
@@ -91,6 +93,7 @@ class Services:
     drafting: DraftingService
     editor: DraftEditor
     splitter: DraftSplitter
+    market: MarketService
     sessions: SessionVault
     marketplace: Marketplace  # starts its browser on first use, not at start-up
     catalogs: CatalogService
@@ -195,6 +198,14 @@ async def build_services(
         config=DraftingConfig(concurrency=settings.analysis_concurrency),
         categories=catalogs,
     )
+    market = MarketService(
+        MarketRepository(repos.db),
+        marketplace,
+        sessions,
+        catalogs,
+        repos.drafts,
+        drafting.price_rules,
+    )
     return Services(
         settings=settings,
         repos=repos,
@@ -220,6 +231,7 @@ async def build_services(
             trash=DraftTrash(repos.db),
         ),
         splitter=DraftSplitter(repos.drafts, repos.batches, drafting),
+        market=market,
         sessions=sessions,
         marketplace=marketplace,
         catalogs=catalogs,

@@ -17,6 +17,7 @@ from core.catalog import get_category
 from core.catalogs.resolver import resolve
 from core.drafts.models import Draft, DraftStatus
 from core.intake.models import Photo
+from core.market.models import MarketQuery, MarketRead
 from core.marketplace import (
     CatalogNode,
     CategoryChoice,
@@ -60,6 +61,8 @@ class StandInVinted:
         self.most_at_once = 0
         self._next_item = 5000
         self.catalog_reads = 0
+        self.market: MarketRead | Outcome = MarketRead()  # what a market read answers
+        self.market_reads: list[MarketQuery] = []
         self.late: set[int] = set()  # created, not shown by the wardrobe's first look-up
         self.lookups_fail = False
         self.health_checks = 0
@@ -129,6 +132,16 @@ class StandInVinted:
     ) -> list[CatalogNode]:
         self.catalog_reads += 1
         return site_tree()
+
+    async def read_market(
+        self,
+        cookies: Cookies,
+        query: MarketQuery,
+        *,
+        on_cookies: Callable[[Cookies], Awaitable[None]] | None = None,
+    ) -> MarketRead | Outcome:
+        self.market_reads.append(query)
+        return self.market
 
     def form_for(
         self, draft: Draft, photos: list[Photo], data_dir: Path, category: CategoryChoice

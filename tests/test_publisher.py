@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import stat
+import statistics
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 import pytest_asyncio
 
 from core.config import Settings
+from core.market.models import MarketQuery, MarketRead
 from core.marketplace import (
     CaptchaRequired,
     DryRunDone,
@@ -33,9 +35,11 @@ from core.models import Condition
 from core.vinted import selectors as sel
 from core.vinted.errors import Stop
 from core.vinted.form import open_upload_page
+from core.vinted.mapping import CONDITION_IDS
 from core.vinted.page import Run, guarded, open_run
 from core.vinted.publisher import ListingToPublish, VintedPublisher, match_size
 from tests.fakes.vinted import SITES, CreatedItem, FakeVinted, RecordedRequest, Switches
+from tests.fakes.vinted.market import sold_for
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -558,3 +562,44 @@ async def test_no_screenshot_of_a_page_that_shows_nothing_of_the_site(
         outcome = await guarded(run, fail_before_any_page(run))
 
     assert isinstance(outcome, NetworkFailure) and outcome.screenshot is None
+
+
+# ---------------------------------------------------------------- market data
+async def test_market_data_is_read_through_the_sellers_session(
+    publisher: VintedPublisher, vinted: FakeVinted, seller: Seller
+) -> None:
+    leaf = vinted.catalog_id(WOMEN_JEANS)
+    assert leaf is not None
+    condition = next(  # a condition the replica has a few sales for
+        c for c in Condition if len(sold_for(SITES["fr"], leaf, 10, CONDITION_IDS[c])) >= 3
+    )
+    expected = sold_for(SITES["fr"], leaf, 10, CONDITION_IDS[condition])
+
+    read = await publisher.read_market(seller.cookies, MarketQuery(leaf, condition, "levi's"))
+
+    assert isinstance(read, MarketRead)
+    assert [(s.price, s.size) for s in read.sold] == [(s.price, s.size) for s in expected[:20]]
+    assert all(s.currency == "EUR" and s.sold_at is not None for s in read.sold)
+    assert read.suggestion is not None
+    assert read.suggestion.price == pytest.approx(statistics.median(s.price for s in expected))
+    [asked] = requests_of(vinted, seller, "/api/v2/item_upload/items/similar_sold_items")
+    assert asked.query["brand_id"] == "10"  # the site's id, looked up by the brand's name
+    [posted] = requests_of(vinted, seller, "/api/v2/item_price_suggestions")
+    assert posted.headers["x-csrf-token"] == vinted.csrf_token(seller.user_id)
+    assert requests_of(vinted, seller, "/api/v2/item_upload/items", "POST") == []
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"), [("datadome", CaptchaRequired), ("market_moved", PageChanged)]
+)
+async def test_market_data_that_cannot_be_read_is_an_outcome_not_a_guess(
+    publisher: VintedPublisher, vinted: FakeVinted, seller: Seller, variant: str, expected: type
+) -> None:
+    if variant == "market_moved":
+        vinted.set_switches(market_moved=True)
+    else:
+        vinted.set_variant(variant)
+    leaf = vinted.catalog_id(WOMEN_JEANS)
+    assert leaf is not None
+    read = await publisher.read_market(seller.cookies, MarketQuery(leaf, Condition.GOOD))
+    assert isinstance(read, expected)

@@ -116,7 +116,7 @@ def test_conditions_use_vinted_frances_own_words() -> None:
 def test_button_labels_fit_on_a_telegram_button(lang: str, key: str) -> None:
     longest_language = max((t(lang, k) for k in LANGUAGES[lang] if k.startswith("lang_")), key=len)
 
-    label = t(lang, key, count=12, value=longest_language, id=123456)
+    label = t(lang, key, count=12, value=longest_language, id=123456, price="1 250,50 €")
 
     assert len(label) < BUTTON_LIMIT, label
 

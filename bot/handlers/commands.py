@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -178,8 +178,33 @@ async def stats(update: Update, context: BotContext) -> None:
             tokens=f"{activity.tokens:,}".replace(",", " "),
             cost=money(lang, activity.cost_usd, "USD"),
         )
-        + failures_line(publishing.failures, lang),
+        + failures_line(publishing.failures, lang)
+        + await market_lines(context, now, lang),
     )
+
+
+async def market_lines(context: BotContext, now: datetime, lang: str) -> str:
+    """Per month, the asking price against the sold median for what was published."""
+    since = (now - timedelta(days=183)).replace(day=1, hour=0, minute=0, second=0)
+    months = await context.state.services.market.asked_against_sold(context.seller.user_id, since)
+    if not months:
+        return ""
+    lines = [t(lang, "stats_market_header")]
+    for month, asked, sold, count in months:
+        year, _, number = month.partition("-")
+        gap = round(100 * (asked - sold) / sold) if sold else 0
+        lines.append(
+            t(
+                lang,
+                "stats_market_month",
+                month=f"{number}/{year}",
+                asked=money(lang, asked),
+                sold=money(lang, sold),
+                gap=f"{gap:+d} %" if lang == "fr" else f"{gap:+d}%",
+                count=count,
+            )
+        )
+    return "\n" + "\n".join(lines)
 
 
 def failures_line(failures: dict[str, int], lang: str) -> str:

@@ -120,6 +120,15 @@ TEXTS: dict[str, str] = {
     "card_publish_failed": "Échec de la publication : {reason}",
     "card_deleted": "Brouillon supprimé.",
     "card_moved": "Fiche rouverte plus bas.",
+    "price_basis_sold": (
+        "{count} {count|vendu|vendus} en {days} jours : de {low} à {high}, médiane {median}"
+    ),
+    "price_basis_rules": "Prix selon les règles : {brand}, {condition}",
+    "price_basis_not_connected": "connectez Vinted (/connect) pour les prix des ventes",
+    "price_basis_unavailable": "les données de Vinted n'ont pas pu être lues",
+    "price_basis_no_category": "catégorie Vinted à choisir",
+    "price_basis_few": "aucune vente comparable récente",
+    "btn_vinted_price": "Prix Vinted : {price}",
     "card_merged": "{albums} albums → 1 article",
     "card_merged_loose": (
         "{albums} {albums|album|albums} + {loose} {loose|photo|photos} → 1 article"
@@ -491,6 +500,8 @@ TEXTS: dict[str, str] = {
     "queue_next": "Prochaine publication : {when}",
     "queue_paused": "En pause : {reason}",
     "stats_failures": "Échecs de publication par motif : {reasons}",
+    "stats_market_header": "Prix demandé / médiane des ventes, par mois :",
+    "stats_market_month": "{month} : {asked} / {sold} ({gap}), {count} {count|annonce|annonces}",
     "reason_captcha": "vérification captcha",
     "reason_session_expired": "session expirée",
     "reason_verification": "vérification demandée",

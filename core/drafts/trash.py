@@ -18,7 +18,7 @@ from core.drafts.models import DraftStatus
 
 TRASH_HOURS = 48
 # Tables whose rows die with a draft (ON DELETE CASCADE) and are worth keeping.
-_RELATED = ("draft_photos", "draft_categories")
+_RELATED = ("draft_photos", "draft_categories", "draft_prices")
 
 
 class DraftTrash:

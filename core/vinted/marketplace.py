@@ -9,6 +9,7 @@ from typing import Any
 
 from core.drafts.models import Draft
 from core.intake.models import Photo
+from core.market.models import MarketQuery, MarketRead
 from core.marketplace import (
     CatalogNode,
     CategoryChoice,
@@ -49,6 +50,11 @@ class VintedMarketplace:
         self, cookies: Cookies, *, on_cookies: CookieSink | None = None
     ) -> list[CatalogNode] | Outcome:
         return await self.publisher.read_catalog(cookies, on_cookies=on_cookies)
+
+    async def read_market(
+        self, cookies: Cookies, query: MarketQuery, *, on_cookies: CookieSink | None = None
+    ) -> MarketRead | Outcome:
+        return await self.publisher.read_market(cookies, query, on_cookies=on_cookies)
 
     def form_for(
         self, draft: Draft, photos: Sequence[Photo], data_dir: Path, category: CategoryChoice

@@ -219,6 +219,25 @@ class Run:
             status=raw["status"], headers=raw["headers"], body=raw["body"], text=raw["text"]
         )
 
+    async def post_json(self, path: str, body: Any, headers: dict[str, str]) -> Answer:
+        """POST JSON to an API path from inside the page, with its cookies and these headers."""
+        raw = await self.page.evaluate(
+            """async ([path, body, headers]) => {
+                const response = await fetch(path, {
+                    method: "POST", credentials: "same-origin",
+                    headers: {...headers, accept: "application/json",
+                              "content-type": "application/json"},
+                    body: JSON.stringify(body),
+                });
+                const text = await response.text();
+                let parsed = null;
+                try { parsed = JSON.parse(text); } catch (_) {}
+                return {status: response.status, text, body: parsed};
+            }""",
+            [path, body, headers],
+        )
+        return Answer(status=raw["status"], body=raw["body"], text=raw["text"])
+
     def api_refusal(self, answer: Answer, what: str) -> Outcome:
         """Return the outcome of an API call that did not answer 200."""
         if answer.status == 403 and sel.CAPTCHA_API_MARKER in answer.text:

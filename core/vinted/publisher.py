@@ -16,6 +16,7 @@ from typing import TypeVar
 from playwright.async_api import Error as PlaywrightError
 
 from core.catalog import Category
+from core.market.models import MarketQuery, MarketRead
 from core.marketplace import (
     BrowserFailed,
     CatalogNode,
@@ -38,6 +39,7 @@ from core.vinted.form import fill_form, open_upload_page
 from core.vinted.health import health_check
 from core.vinted.helpers import match_size
 from core.vinted.listing import MODES, ListingToPublish, invalid_listing
+from core.vinted.market import read_market
 from core.vinted.page import CookieSink, Run, RunConfig, guarded, open_run
 from core.vinted.session import check_session, current_user
 from core.vinted.submit import submit
@@ -196,6 +198,13 @@ class VintedPublisher:
     ) -> list[CatalogNode] | Outcome:
         """Return the site's category tree as the seller's session sees it."""
         found, _ = await self._call(cookies, on_cookies, _catalog)
+        return found
+
+    async def read_market(
+        self, cookies: Cookies, query: MarketQuery, *, on_cookies: CookieSink | None = None
+    ) -> MarketRead | Outcome:
+        """Return what sold like the item and Vinted's suggestion, as the session sees it."""
+        found, _ = await self._call(cookies, on_cookies, lambda run: read_market(run, query))
         return found
 
     async def find_listing(

@@ -26,6 +26,11 @@ VERIFICATION_PATH = "/users/verification"  # also /users/verification/phone
 CURRENT_USER_API = "/api/v2/users/current"
 CATALOGS_API = "/api/v2/item_upload/catalogs"
 BRANDS_API = "/api/v2/item_upload/brands"
+# Market data (section 7): sold comparables, and the site's own suggestion (a write: CSRF).
+SOLD_ITEMS_API = "/api/v2/item_upload/items/similar_sold_items"
+PRICE_SUGGESTION_API = "/api/v2/item_price_suggestions"
+CSRF_IN_PAGE = r'"CSRF_TOKEN"\s*:\s*"([^"]+)"'  # the token writes send, in the page's HTML
+ANON_ID_COOKIE = "anon_id"  # its value goes in the x-anon-id header of writes
 COLOURS_API = "/api/v2/item_upload/colors"
 PHOTOS_API = "/api/v2/photos"
 CREATE_ITEM_API = "/api/v2/item_upload/items"

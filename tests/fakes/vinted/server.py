@@ -34,6 +34,7 @@ from tests.fakes.vinted import pages
 from tests.fakes.vinted.blockers import Blockers
 from tests.fakes.vinted.catalog_api import CatalogApi
 from tests.fakes.vinted.editing import Editing
+from tests.fakes.vinted.market import MarketApi
 from tests.fakes.vinted.records import RecordedRequest
 from tests.fakes.vinted.responses import html_response, lower_headers
 from tests.fakes.vinted.state import State
@@ -45,7 +46,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class FakeVinted(Editing, CatalogApi, Blockers, UploadPage):
+class FakeVinted(Editing, CatalogApi, MarketApi, Blockers, UploadPage):
     """The replica: aiohttp on 127.0.0.1, one instance per test, everything recorded."""
 
     def __init__(
@@ -139,6 +140,8 @@ class FakeVinted(Editing, CatalogApi, Blockers, UploadPage):
         get("/api/v2/item_upload/conditions", self._api_conditions)
         get("/api/v2/item_upload/colors", self._api_colors)
         get("/api/v2/item_upload/materials", self._api_materials)
+        get("/api/v2/item_upload/items/similar_sold_items", self._api_similar_sold)
+        post("/api/v2/item_price_suggestions", self._api_price_suggestion)
         get(r"/api/v2/wardrobe/{user_id:\d+}/items", self._api_wardrobe)
         get(r"/api/v2/items/{item_id:\d+}", self._api_item)
         post("/api/v2/photos", self._api_photo)

@@ -37,6 +37,7 @@ class Switches:
     photos_rate_limited: bool = False  # POST /api/v2/photos answers 429 with Retry-After
     no_custom_brand: bool = False  # the brand search never offers custom-select-brand
     boost_ticked: bool = False  # the form opens with the paid boost already ticked
+    market_moved: bool = False  # the market-data calls answer 404 "not found"
 
 
 VARIANTS: dict[str, dict[str, Any]] = {

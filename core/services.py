@@ -205,6 +205,7 @@ async def build_services(
         catalogs,
         repos.drafts,
         drafting.price_rules,
+        repos.waiting,
     )
     return Services(
         settings=settings,

@@ -217,6 +217,17 @@ async def test_without_market_data_the_rule_price_stays_and_the_card_is_told_why
     assert (vinted.market_reads == []) is (not connected)
 
 
+async def test_a_paused_account_is_not_read_while_it_rests(
+    shop: tuple[Services, StandInVinted],
+) -> None:
+    services, vinted = shop
+    await connect(services)
+    assert await services.repos.waiting.pause(SELLER, "captcha", {})
+    after = await services.market.reprice(await a_draft(services))
+    basis = await services.market.basis(after)
+    assert basis is not None and basis.reason == "unavailable" and vinted.market_reads == []
+
+
 async def test_the_kept_read_is_read_again_after_a_day(
     ai: FakeOpenAIServer, tmp_path: Path, clock: Clock
 ) -> None:

@@ -20,6 +20,7 @@ from core.market.prices import market_price, rules_basis
 from core.market.repository import MarketRepository
 from core.marketplace import Marketplace, Outcome
 from core.pricing import PriceRules
+from core.publishing.waiting import WaitingRepository
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ class MarketService:
         catalogs: CatalogService,
         drafts: DraftRepository,
         rules: PriceRules,
+        waiting: WaitingRepository,
     ) -> None:
+        self.waiting = waiting
         self.repo = repo
         self.reader = reader
         self.sessions = sessions
@@ -104,6 +107,10 @@ class MarketService:
         return written or (await self.drafts.get(draft.id, draft.user_id)) or current
 
     async def _read(self, user_id: int, query: MarketQuery) -> tuple[MarketRead | None, str]:
+        account = await self.waiting.account(user_id)
+        resting = account.rate_limited_until and account.rate_limited_until > self.repo.db.now()
+        if account.paused_reason or resting:
+            return None, "unavailable"  # a captcha, a rate limit: no reads either meanwhile
         async with self.sessions.account_lock(user_id):
             try:
                 checkout = await self.sessions.checkout(user_id)

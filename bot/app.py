@@ -22,7 +22,17 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.handlers import access, commands, drafts, edits, errors, photos, publishing, session
+from bot.handlers import (
+    access,
+    commands,
+    drafts,
+    edits,
+    errors,
+    photos,
+    publishing,
+    session,
+    voice,
+)
 from bot.handlers import settings as settings_menu
 from bot.intake import Intake
 from bot.notifier import TelegramNotifier
@@ -112,6 +122,7 @@ def build_application(settings: Settings, services: Services) -> App:
         | filters.AUDIO
         | filters.VIDEO_NOTE
     )
+    app.add_handler(MessageHandler(filters.VOICE, voice.on_voice))  # an edit by voice
     app.add_handler(MessageHandler(media, photos.receive))
 
     app.add_handler(CallbackQueryHandler(drafts.on_button, pattern=r"^d:"))

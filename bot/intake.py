@@ -246,7 +246,7 @@ class Intake:
             await self._edit_progress(
                 batch, t(lang, "batch_done", drafts=len(drafts), photos=photos, ready=ready)
             )
-            self.app.create_task(self._price_from_market(drafts, lang), name=f"market:{batch.id}")
+            await self._price_from_market(drafts, lang)  # after the cards: never in their way
         except Exception as exc:
             log.exception("analysis of batch %s failed", batch.id)
             await self.services.intake.fail(batch.id, type(exc).__name__)

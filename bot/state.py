@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from core.config import Settings
@@ -23,3 +23,5 @@ class BotState:
     intake: Intake
     sender: Sender
     queue: PublishingQueue
+    # The card whose Edit menu each seller opened last, and when (a voice note may follow).
+    edit_menus: dict[int, tuple[int, float]] = field(default_factory=dict)

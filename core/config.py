@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     vision_model: str = "gpt-4o"
+    transcription_model: str = "whisper-1"
+    voice_max_seconds: int = Field(60, ge=1, le=600)
     vinted_base_url: str = "https://www.vinted.fr"
     chromium_path: str | None = None
     data_dir: Path = Path("./data")

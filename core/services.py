@@ -17,6 +17,7 @@ from core.accounts.service import AccountService
 from core.accounts.sessions import SessionVault
 from core.accounts.vault import Vault
 from core.analysis import VisionAnalyser
+from core.analysis.transcribe import Transcriber
 from core.catalogs.repository import CatalogRepository
 from core.catalogs.service import CatalogService
 from core.config import Settings
@@ -94,6 +95,7 @@ class Services:
     editor: DraftEditor
     splitter: DraftSplitter
     market: MarketService
+    transcriber: Transcriber
     sessions: SessionVault
     marketplace: Marketplace  # starts its browser on first use, not at start-up
     catalogs: CatalogService
@@ -233,6 +235,7 @@ async def build_services(
         ),
         splitter=DraftSplitter(repos.drafts, repos.batches, drafting),
         market=market,
+        transcriber=Transcriber(client, settings.transcription_model),
         sessions=sessions,
         marketplace=marketplace,
         catalogs=catalogs,

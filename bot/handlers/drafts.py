@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+import time
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
@@ -194,6 +195,7 @@ async def _edit_menu(
     state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str
 ) -> None:
     assert draft.id is not None
+    state.edit_menus[draft.user_id] = (draft.id, time.monotonic())
     await query.edit_message_reply_markup(keyboards.edit_keyboard(draft.id, lang))
     await query.answer(t(lang, "edit_menu"))
 

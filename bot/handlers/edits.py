@@ -12,6 +12,7 @@ from bot import keyboards
 from bot.changes import edit_note
 from bot.context import BotContext
 from bot.handlers.session import take_cookies
+from bot.state import BotState
 from bot.texts import t
 from core.catalog import search_categories
 from core.drafts.parsing import EditRejected
@@ -69,21 +70,30 @@ async def on_text(update: Update, context: BotContext) -> None:
         card = await services.drafts.by_card(message.chat_id, replied.message_id, seller.user_id)
         if card is not None and card.id is not None:
             await context.bot.send_chat_action(message.chat_id, "typing")
-            try:
-                draft, changes, unapplied = await services.editor.free_text_edit(
-                    seller.user_id, card.id, message.text
-                )
-            except EditRejected as exc:
-                parts = exc.params.get("unapplied") if exc.key == "nothing_to_edit" else None
-                if not parts:
-                    raise
-                said = [t(lang, "err_nothing_to_edit"), edit_note([], lang, parts)]  # type: ignore[arg-type]
-                await message.reply_text("\n".join(said))
-                return
-            note = edit_note(changes, lang, unapplied)
-            await state.sender.refresh_card(draft, lang, note=note, undo=True)
+            await apply_request(state, message, card.id, message.text, lang)
             return
     await message.reply_text(t(lang, "hint_send_photos"))
+
+
+async def apply_request(
+    state: BotState, message: Message, draft_id: int, request: str, lang: str
+) -> None:
+    """Apply a request in the seller's words to a card: only what it names, said on the card
+    with Undo; what it asked in vain is said in reply."""
+    assert message.from_user is not None
+    try:
+        draft, changes, unapplied = await state.services.editor.free_text_edit(
+            message.from_user.id, draft_id, request
+        )
+    except EditRejected as exc:
+        parts = exc.params.get("unapplied") if exc.key == "nothing_to_edit" else None
+        if not parts:
+            raise
+        said = [t(lang, "err_nothing_to_edit"), edit_note([], lang, parts)]
+        await message.reply_text("\n".join(said))
+        return
+    note = edit_note(changes, lang, unapplied)
+    await state.sender.refresh_card(draft, lang, note=note, undo=True)
 
 
 async def _clean_up(answer: Message, question_id: int | None) -> None:

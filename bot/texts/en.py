@@ -112,6 +112,17 @@ TEXTS: dict[str, str] = {
     "card_publish_failed": "Publishing failed: {reason}",
     "card_deleted": "Draft deleted.",
     "card_moved": "Card reopened further down.",
+    "voice_no_card": (
+        "To change a card by voice, reply to it with your voice note "
+        "(or send it right after pressing Edit)."
+    ),
+    "voice_too_long": "This voice note is too long: {max} seconds at most, please.",
+    "voice_failed": (
+        "I could not listen to this voice note. The card is unchanged; "
+        "try again or type the change."
+    ),
+    "voice_empty": "I heard nothing in this voice note. The card is unchanged.",
+    "voice_heard": "🎙 I heard: “{text}”",
     "price_basis_sold": "{count} sold in {days} days: {low} to {high}, median {median}",
     "price_basis_rules": "Price from the rules: {brand}, {condition}",
     "price_basis_not_connected": "connect Vinted (/connect) for sold prices",

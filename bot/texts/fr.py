@@ -120,6 +120,17 @@ TEXTS: dict[str, str] = {
     "card_publish_failed": "Échec de la publication : {reason}",
     "card_deleted": "Brouillon supprimé.",
     "card_moved": "Fiche rouverte plus bas.",
+    "voice_no_card": (
+        "Pour modifier une fiche à la voix, répondez-lui avec votre message vocal "
+        "(ou envoyez-le juste après avoir appuyé sur Modifier)."
+    ),
+    "voice_too_long": "Ce message vocal est trop long : {max} secondes au plus, s'il vous plaît.",
+    "voice_failed": (
+        "Je n'ai pas pu écouter ce message vocal. La fiche n'a pas changé ; "
+        "réessayez ou écrivez la modification."
+    ),
+    "voice_empty": "Je n'ai rien entendu dans ce message vocal. La fiche n'a pas changé.",
+    "voice_heard": "🎙 J'ai compris : « {text} »",
     "price_basis_sold": (
         "{count} {count|vendu|vendus} en {days} jours : de {low} à {high}, médiane {median}"
     ),

@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.openai.answers import default_answer
+from tests.fakes.openai.audio import Audio
 from tests.fakes.openai.recording import ReceivedRequest, images_of
 from tests.fakes.openai.replies import Delay, Raw, Reply, Status, api_error, status_error
 
@@ -29,6 +30,7 @@ class FakeOpenAIServer:
         self.latency = latency
         self.requests: list[ReceivedRequest] = []
         self.default_draft: dict[str, Any] = {}  # fields merged over every default draft
+        self.audio = Audio()  # /v1/audio/transcriptions: scripted with audio.say(...)
         self._port = port
         self._script: deque[Reply] = deque()
         self._ids = itertools.count(1)
@@ -41,6 +43,7 @@ class FakeOpenAIServer:
         """Bind 127.0.0.1 (port 0 picks a free one) and start answering."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._handle)
+        app.router.add_post("/v1/audio/transcriptions", self.audio.handle)
         # handler_cancellation: a client that timed out must not leave a sleeping handler.
         self._runner = web.AppRunner(
             app, handler_cancellation=True, shutdown_timeout=0.5, access_log=None

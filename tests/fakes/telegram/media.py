@@ -42,6 +42,7 @@ class Media(FakeState):
             "document": "documents",
             "video": "videos",
             "sticker": "stickers",
+            "voice": "voice",
         }[kind]
         if extension is None:
             extension = file_name.rsplit(".", 1)[-1] if file_name and "." in file_name else None

@@ -49,7 +49,7 @@ class StoredFile:
 
     file_id: str
     file_unique_id: str
-    kind: str  # photo, document, video, sticker
+    kind: str  # photo, document, video, sticker, voice
     data: bytes
     file_path: str
     file_size: int
@@ -112,6 +112,7 @@ class ChatMessage:
     document: JSON | None = None
     video: JSON | None = None
     sticker: JSON | None = None
+    voice: JSON | None = None
     file: StoredFile | None = None  # the original bytes: largest photo size, document, video
     reply_markup: JSON | None = None  # inline keyboards only, as Telegram shows them
     reply_to: ChatMessage | None = None
@@ -135,7 +136,7 @@ class ChatMessage:
 
     @property
     def kind(self) -> str:
-        for name in ("photo", "document", "video", "sticker"):
+        for name in ("photo", "document", "video", "sticker", "voice"):
             if getattr(self, name) is not None:
                 return name
         return "text"
@@ -188,7 +189,7 @@ class ChatMessage:
             data["text"] = self.text
             if self.entities:
                 data["entities"] = copy.deepcopy(self.entities)
-        for name in ("photo", "document", "video", "sticker"):
+        for name in ("photo", "document", "video", "sticker", "voice"):
             value = getattr(self, name)
             if value is not None:
                 data[name] = copy.deepcopy(value)

@@ -130,6 +130,30 @@ class UserSide(Media):
         message.media_group_id = media_group_id
         return self._push_message(message)
 
+    def user_sends_voice(
+        self,
+        user: User,
+        data: bytes = b"OggS\x00\x02" + bytes(58),
+        *,
+        duration: int = 3,
+        reply_to: MessageRef | None = None,
+        file_size: int | None = None,
+    ) -> JSON:
+        """Deliver a voice note (OGG/Opus), optionally in reply to one of the bot's messages."""
+        stored = self._store_file(
+            "voice", data, mime_type="audio/ogg", file_size=file_size, extension="oga"
+        )
+        message = self._user_message(user, reply_to=reply_to)
+        message.voice = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "duration": duration,
+            "mime_type": "audio/ogg",
+            "file_size": stored.file_size,
+        }
+        message.file = stored
+        return self._push_message(message)
+
     def user_sends_sticker(self, user: User, emoji: str = "👍") -> JSON:
         """Deliver a regular 512x512 WEBP sticker."""
         buffer = io.BytesIO()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["images", "tokens", "bot", "publish"]
+ALL = ["images", "tokens", "bot", "bulk", "publish"]
 
 
 def main(argv: list[str]) -> None:

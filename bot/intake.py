@@ -43,6 +43,9 @@ class Incoming:
     album_key: str | None = None
     caption: str | None = None
     skip: str | None = None  # a skip_* text key when it is not a photo we can take
+    # Where it sits in what the seller sent: the update's id, which Telegram numbers in order
+    # (updates are handled concurrently, so the order they reach the batch is not that order).
+    order: int | None = None
 
 
 @dataclass
@@ -84,8 +87,8 @@ class Intake:
             if current is None:
                 current = await self._start(seller, chat_id, lang)
                 self._open[seller.user_id] = current
-            position = current.next_position
-            current.next_position += 1
+            position = current.next_position if item.order is None else item.order
+            current.next_position = max(current.next_position, position) + 1
             if item.caption:
                 current.hints.append(item.caption)
             self._arm(seller.user_id)

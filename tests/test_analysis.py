@@ -194,6 +194,7 @@ async def test_sixty_photos_are_grouped_in_three_calls_and_items_span_chunks(
     analyser: VisionAnalyser, server: FakeOpenAIServer
 ) -> None:
     images = [photo(i, ["a1", "a2", "a3"][i // 20], size=(96, 72)) for i in range(60)]
+    server.latency = 0.2  # long enough for calls asked together to overlap
 
     groups, usage = await analyser.group(images)
 
@@ -202,22 +203,26 @@ async def test_sixty_photos_are_grouped_in_three_calls_and_items_span_chunks(
         list(range(20, 40)),
         list(range(40, 60)),
     ]
-    first, second, third = server.requests
+    # Asked at once: each later chunk carries the previous chunk's last photo as a reference.
+    requests = sorted(server.requests, key=lambda r: (len(r.images) != 25, -len(r.images)))
+    first, second, third = requests
     assert [first.schema_name, second.schema_name, third.schema_name] == [
         "grouping",
         "grouping_continued",
         "grouping_continued",
     ]
-    # Later chunks carry the cover of the previous chunk's last item as a reference image.
-    assert [len(r.images) for r in server.requests] == [25, 26, 11]
-    assert second.user_texts[1] == "reference: cover of the previous item (album A)"
+    assert [len(r.images) for r in requests] == [25, 26, 11]
+    assert second.user_texts[1] == "reference: the last earlier photo (album A)"
+    assert third.user_texts[1] == "reference: the last earlier photo (album A)"
     assert usage == batch_usage(server.requests)
+    assert server.most_at_once == 3  # one grouping latency, not three
 
 
 async def test_chunk_that_starts_a_new_item_is_not_merged(
     client: AsyncOpenAI, server: FakeOpenAIServer
 ) -> None:
-    analyser = VisionAnalyser(client, "gpt-4o", batch_size=3)
+    # One chunk at a time: the scripted answers go to the chunks in order.
+    analyser = VisionAnalyser(client, "gpt-4o", batch_size=3, grouping_parallel=1)
     server.script(
         {"groups": [{"photo_indices": [1, 2, 3], "label_photo_indices": [3]}]},
         {

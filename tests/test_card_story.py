@@ -322,3 +322,18 @@ async def test_an_album_sent_alone_offers_no_split(world: World) -> None:
     forged = world.tg.user_presses(SELLER, card, f"d:{draft.id}:sp", strict=False)
     answer = await world.tg.wait_for(lambda: world.tg.callback_answer(forged), what="an answer")
     assert answer["text"] == t("fr", "err_split_single")
+
+
+# ---- a bulk seller's day ------------------------------------------------------------------------
+
+
+async def test_a_big_batch_keeps_the_order_the_seller_sent_it_in(world: World) -> None:
+    # Updates are handled concurrently; the photos must still line up as they were sent.
+    for start in range(0, 40, 10):
+        world.tg.user_sends_album(SELLER, [photo(start + k) for k in range(10)])
+    await world.wait_done(SELLER)
+    rows = await world.services.repos.db.fetchall(
+        "SELECT source_name FROM photos ORDER BY position"
+    )
+    sent = [int(r["source_name"].split()[1].split(".")[0]) for r in rows]
+    assert sent == sorted(sent) and len(sent) >= 20  # (the dataset repeats after 21 photos)

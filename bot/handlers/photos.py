@@ -71,7 +71,9 @@ async def receive(update: Update, context: BotContext) -> None:
             text = data.decode("utf-8", "replace")
             await take_cookies(state, message, seller.user_id, lang, text)
             return
-    await state.intake.receive(seller, message.chat_id, lang, classify(message))
+    incoming = classify(message)
+    incoming.order = update.update_id  # the seller's order, whatever order handlers run in
+    await state.intake.receive(seller, message.chat_id, lang, incoming)
 
 
 def _is_cookie_file(document: Document) -> bool:

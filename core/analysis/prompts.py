@@ -67,15 +67,15 @@ def grouping_intro(count: int, *, continued: bool) -> str:
     if continued:
         text += (
             " They follow earlier photos of the same batch. The reference image, shown first and"
-            " not numbered, is the cover of the last item found in the earlier photos."
+            " not numbered, is the last of those earlier photos."
         )
     return text
 
 
 def grouping_reference_caption(album: str | None) -> str:
-    """Return the caption of the reference image (cover of the previous chunk's last item)."""
+    """Return the caption of the reference image (the previous chunk's last photo)."""
     where = f" (album {album})" if album else " (sent alone)"
-    return f"reference: cover of the previous item{where}"
+    return f"reference: the last earlier photo{where}"
 
 
 def grouping_photo_caption(number: int, album: str | None) -> str:

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 # Label photos are what high detail is paid for; beyond three they repeat the same tag.
 MAX_HIGH_DETAIL_LABELS = 3
+GROUPING_PARALLEL = 8  # grouping calls of one batch in flight at once
 
 
 class VisionAnalyser:
@@ -64,6 +65,7 @@ class VisionAnalyser:
         base_delay: float = 1.0,
         max_delay: float = 30.0,
         batch_size: int = 25,
+        grouping_parallel: int = GROUPING_PARALLEL,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if max_attempts < 1:
@@ -79,6 +81,7 @@ class VisionAnalyser:
             sleep=sleep,
         )
         self._batch_size = batch_size
+        self._grouping_parallel = max(1, grouping_parallel)
 
     # ---- grouping --------------------------------------------------------------------------
 
@@ -87,24 +90,46 @@ class VisionAnalyser:
     ) -> tuple[list[Group], Usage]:
         """Split a batch into items, in calls of at most `batch_size` low-detail photos.
 
-        A later chunk also gets the cover of the item the previous chunk ended with, and the
-        model says whether its first photo continues that item. An answer that breaks the rules
+        A later chunk also gets the previous chunk's last photo, and the model says whether its
+        first photo continues that item. The reference is known before any answer, so every
+        chunk is asked at once (GROUPING_PARALLEL at a time) and the chunks are joined after:
+        a batch of any size costs about one grouping latency. An answer that breaks the rules
         twice falls back to one item per album, loose photos together.
         """
         if not images:
             return [], Usage()
         if len(images) == 1:
             return [Group(indices=[images[0].index], label_indices=[])], Usage()
-        by_index = {image.index: image for image in images}
+        chunks = [
+            images[i : i + self._batch_size] for i in range(0, len(images), self._batch_size)
+        ]
+        gate = asyncio.Semaphore(self._grouping_parallel)
+
+        async def ask(n: int) -> tuple[list[Group], bool, Usage]:
+            async with gate:
+                reference = chunks[n - 1][-1] if n else None
+                return await self._group_chunk(chunks[n], reference, hint)
+
+        answers = await asyncio.gather(
+            *(ask(n) for n in range(len(chunks))), return_exceptions=True
+        )
         usage = Usage()
+        for answer in answers:
+            if isinstance(answer, AnalysisUnavailable | AnalysisBadAnswer):
+                usage += answer.usage
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                usage += answer[2]
+        failed = [a for a in answers if isinstance(a, BaseException)]
         groups: list[Group] = []
         tail: Group | None = None  # the item the previous chunk ended with
         try:
-            for start in range(0, len(images), self._batch_size):
-                chunk = images[start : start + self._batch_size]
-                reference = by_index[tail.cover] if tail is not None else None
-                found, continues, used = await self._group_chunk(chunk, reference, hint)
-                usage += used
+            if failed:
+                raise failed[0]
+            for chunk, answer in zip(chunks, answers, strict=True):
+                assert not isinstance(answer, BaseException)
+                found, continues, _ = answer
                 if tail is not None and continues:
                     head = next(g for g in found if chunk[0].index in g.indices)
                     found.remove(head)
@@ -116,9 +141,9 @@ class VisionAnalyser:
                 tail = next(g for g in groups if last in g.indices)
         except AnalysisBadAnswer as exc:
             log.warning("grouping answer unusable twice, grouping by album: %s", exc)
-            return groups_by_album(images), usage + exc.usage
+            return groups_by_album(images), usage
         except AnalysisUnavailable as exc:
-            exc.usage = usage + exc.usage
+            exc.usage = usage
             raise
         groups.sort(key=lambda g: min(g.indices))
         return groups, usage

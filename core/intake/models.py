@@ -27,7 +27,7 @@ class Photo(BaseModel):
     id: int | None = None
     user_id: int
     batch_id: int
-    position: int  # order of arrival within the batch
+    position: int  # where it sits in what the seller sent (the update id: Telegram orders it)
     album_key: str | None = None  # Telegram media_group_id, or None for a loose photo
     source_name: str = ""  # file name as sent, for messages
     path: str  # marketplace-sized JPEG, relative to DATA_DIR

@@ -12,7 +12,14 @@ _REFERENCE = re.compile(r"^reference: .*\((?:album (\w+)|sent alone)\)$")
 
 
 def grouping_answer(received: ReceivedRequest) -> dict[str, Any]:
-    """Group photos by the album letter of their caption; loose photos form one group."""
+    """Group photos by the album letter of their caption; loose photos form one group.
+
+    Photos that all carry an item mark (recording.item_mark) are grouped by it instead, as a
+    model tells garments apart: an item may then span albums and chunks.
+    """
+    marked = _by_mark(received)
+    if marked is not None:
+        return marked
     albums: dict[str | None, list[int]] = {}
     has_reference = False
     reference_album: str | None = None
@@ -33,4 +40,21 @@ def grouping_answer(received: ReceivedRequest) -> dict[str, Any]:
             "first_group_continues_previous": has_reference and reference_album == first_album,
             **answer,
         }
+    return answer
+
+
+def _by_mark(received: ReceivedRequest) -> dict[str, Any] | None:
+    marks = [image.mark for image in received.images]
+    continued = received.schema_name == "grouping_continued"
+    reference = marks[0] if continued and marks else None
+    numbered = marks[1:] if continued else marks
+    if not numbered or any(m is None for m in numbered):
+        return None
+    items: dict[int | None, list[int]] = {}
+    for number, mark in enumerate(numbered, start=1):
+        items.setdefault(mark, []).append(number)
+    groups = [{"photo_indices": ns, "label_photo_indices": []} for ns in items.values()]
+    answer: dict[str, Any] = {"groups": groups}
+    if continued:
+        answer = {"first_group_continues_previous": reference == numbered[0], **answer}
     return answer

@@ -30,6 +30,8 @@ class FakeOpenAIServer:
         self.latency = latency
         self.requests: list[ReceivedRequest] = []
         self.default_draft: dict[str, Any] = {}  # fields merged over every default draft
+        self._in_flight = 0
+        self.most_at_once = 0  # the most requests the server held at the same time
         self.audio = Audio()  # /v1/audio/transcriptions: scripted with audio.say(...)
         self._port = port
         self._script: deque[Reply] = deque()
@@ -114,8 +116,13 @@ class FakeOpenAIServer:
                 continue
             reply = item
             break
-        if delay:
-            await asyncio.sleep(delay)
+        self._in_flight += 1
+        self.most_at_once = max(self.most_at_once, self._in_flight)
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+        finally:
+            self._in_flight -= 1
 
         if isinstance(reply, Status):
             received.status = reply.status

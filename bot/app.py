@@ -24,6 +24,7 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.handlers import (
     access,
+    batches,
     commands,
     drafts,
     edits,
@@ -126,7 +127,7 @@ def build_application(settings: Settings, services: Services) -> App:
     app.add_handler(MessageHandler(media, photos.receive))
 
     app.add_handler(CallbackQueryHandler(drafts.on_button, pattern=r"^d:"))
-    app.add_handler(CallbackQueryHandler(drafts.on_batch_button, pattern=r"^b:"))
+    app.add_handler(CallbackQueryHandler(batches.on_batch_button, pattern=r"^b:"))
     app.add_handler(CallbackQueryHandler(commands.on_page, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(settings_menu.on_button, pattern=r"^s:"))
     app.add_handler(CallbackQueryHandler(session.on_resume, pattern=r"^p:"))

@@ -16,6 +16,7 @@ from telegram.ext import Application
 
 from bot import cards
 from bot.context import BotContext
+from bot.handlers.batches import approve_ready_keyboard
 from bot.sender import HARMLESS, Sender
 from bot.texts import t
 from core.drafts.models import Draft
@@ -246,8 +247,11 @@ class Intake:
                     await self.sender.send_card(batch.chat_id, draft, lang)
             ready = sum(d.publish_ready for d in drafts)
             photos = sum(len(d.photo_ids) for d in drafts)
+            offer = await self.services.bulk.ready(batch.user_id, batch.id)
             await self._edit_progress(
-                batch, t(lang, "batch_done", drafts=len(drafts), photos=photos, ready=ready)
+                batch,
+                t(lang, "batch_done", drafts=len(drafts), photos=photos, ready=ready),
+                approve_ready_keyboard(batch.id, len(offer), lang),
             )
             await self._price_from_market(drafts, lang)  # after the cards: never in their way
         except Exception as exc:

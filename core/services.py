@@ -22,6 +22,7 @@ from core.catalogs.repository import CatalogRepository
 from core.catalogs.service import CatalogService
 from core.config import Settings
 from core.db import Clock, Database
+from core.drafts.bulk import BulkApproval
 from core.drafts.drafting import DraftingConfig, DraftingService
 from core.drafts.editing import DraftEditor
 from core.drafts.export import Exporter
@@ -94,6 +95,7 @@ class Services:
     drafting: DraftingService
     editor: DraftEditor
     splitter: DraftSplitter
+    bulk: BulkApproval
     market: MarketService
     transcriber: Transcriber
     sessions: SessionVault
@@ -200,6 +202,16 @@ async def build_services(
         config=DraftingConfig(concurrency=settings.analysis_concurrency),
         categories=catalogs,
     )
+    editor = DraftEditor(
+        repos.drafts,
+        drafting,
+        analyser,
+        repos.events,
+        catalogs,
+        follow=FollowThrough(analyser, drafting.phrases),
+        undo=UndoStore(repos.db),
+        trash=DraftTrash(repos.db),
+    )
     market = MarketService(
         MarketRepository(repos.db),
         marketplace,
@@ -223,17 +235,9 @@ async def build_services(
         ),
         drafts=DraftService(repos.drafts, repos.batches),
         drafting=drafting,
-        editor=DraftEditor(
-            repos.drafts,
-            drafting,
-            analyser,
-            repos.events,
-            catalogs,
-            follow=FollowThrough(analyser, drafting.phrases),
-            undo=UndoStore(repos.db),
-            trash=DraftTrash(repos.db),
-        ),
+        editor=editor,
         splitter=DraftSplitter(repos.drafts, repos.batches, drafting),
+        bulk=BulkApproval(repos.drafts, editor),
         market=market,
         transcriber=Transcriber(client, settings.transcription_model),
         sessions=sessions,

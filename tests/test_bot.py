@@ -559,8 +559,12 @@ async def test_drafts_list_reopens_a_card(world: World) -> None:
         ),
         since=card,
     )
-    world.tg.user_presses(SELLER, listing, listing.buttons[0].callback_data or "")
-    await world.wait_cards(SELLER, 2)
+    entry = next(b for b in listing.buttons if b.callback_data and ":op" in b.callback_data)
+    world.tg.user_presses(SELLER, listing, entry.callback_data or "")
+    await world.tg.wait_for(  # sent again below the list (the old one goes: one live card)
+        lambda: [c for c in world.cards(SELLER) if c.message_id > listing.message_id],
+        what="the card sent again",
+    )
 
 
 async def test_stats_and_export(world: World) -> None:

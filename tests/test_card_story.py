@@ -13,6 +13,7 @@ import pytest
 
 from bot.keyboards import CURRENT
 from bot.texts import money, t
+from core.drafts.models import DraftStatus
 from core.sizes import WOMEN_SHOES, size_grid
 from tests.fakes.openai import FakeOpenAIServer, Status
 from tests.fakes.telegram import ChatMessage, FakeTelegram, User
@@ -337,3 +338,81 @@ async def test_a_big_batch_keeps_the_order_the_seller_sent_it_in(world: World) -
     )
     sent = [int(r["source_name"].split()[1].split(".")[0]) for r in rows]
     assert sent == sorted(sent) and len(sent) >= 20  # (the dataset repeats after 21 photos)
+
+
+async def two_ready_drafts(world: World) -> ChatMessage:
+    world.tg.user_sends_album(SELLER, [photo(1), photo(2)], caption="Zara taille M")
+    world.tg.user_sends_album(SELLER, [photo(3), photo(4)])
+    await world.wait_cards(SELLER, 2)
+    return await world.wait_done(SELLER)
+
+
+async def test_a_batchs_ready_drafts_are_approved_in_one_go_after_a_confirmation_with_undo(
+    world: World,
+) -> None:
+    summary = await two_ready_drafts(world)
+    drafts = await world.services.repos.drafts.page(SELLER.id)
+    ready = [d for d in drafts if d.publish_ready and not d.to_confirm]
+    assert len(ready) == 2
+    offer = t("fr", "btn_approve_ready", count=2)
+    assert offer in summary.button_texts
+
+    world.tg.user_presses(SELLER, summary, offer)
+    confirm = t("fr", "btn_confirm_approve_ready", count=2)
+    asked = await picker_on_message(world, summary, confirm)
+    assert [d.status for d in await world.services.repos.drafts.page(SELLER.id)] == [
+        DraftStatus.DRAFT
+    ] * 2  # nothing before the confirmation
+    world.tg.user_presses(SELLER, asked, confirm)
+    done = await world.tg.wait_for(
+        lambda: (
+            (m := world.tg.message(SELLER, summary.message_id))
+            and t("fr", "bulk_approved", count=2) in m.content
+            and m
+        ),
+        what="the approvals said",
+    )
+    assert t("fr", "approved_connect_first") in done.content  # nothing goes out yet: say so
+    statuses = [d.status for d in await world.services.repos.drafts.page(SELLER.id)]
+    assert statuses == [DraftStatus.APPROVED] * 2
+    for card in world.cards(SELLER):
+        await caption_saying(world, SELLER, card, t("fr", "card_approved"))
+
+    world.tg.user_presses(SELLER, done, t("fr", "btn_undo_approve_ready"))
+    await world.tg.wait_for(
+        lambda: (
+            t("fr", "bulk_undone", count=2)
+            in (world.tg.message(SELLER, summary.message_id).content or "")
+        ),  # type: ignore[union-attr]
+        what="the approvals taken back",
+    )
+    statuses = [d.status for d in await world.services.repos.drafts.page(SELLER.id)]
+    assert statuses == [DraftStatus.DRAFT] * 2
+
+
+async def picker_on_message(world: World, message: ChatMessage, needle: str) -> ChatMessage:
+    def shown() -> ChatMessage | None:
+        current = world.tg.message(SELLER, message.message_id)
+        return current if current and needle in current.button_texts else None
+
+    return await world.tg.wait_for(shown, what=f"a button {needle!r}")
+
+
+async def test_drafts_can_be_filtered_ready_to_finish_or_failed(world: World) -> None:
+    await two_ready_drafts(world)
+    [first, second] = await world.services.repos.drafts.page(SELLER.id)
+    await world.services.repos.db.execute(  # the second one still has something to finish
+        "UPDATE drafts SET publish_ready = 0, missing = '[\"size_to_confirm\"]' WHERE id = ?",
+        (second.id,),
+    )
+    world.tg.user_sends_command(SELLER, "/drafts")
+    listing = await world.tg.wait_for_message(
+        SELLER, lambda m: t("fr", "drafts_filter_ready") in m.button_texts
+    )
+    world.tg.user_presses(SELLER, listing, t("fr", "drafts_filter_ready"))
+    ready = await picker_on_message(world, listing, CURRENT + t("fr", "drafts_filter_ready"))
+    entries = [b for b in ready.button_texts if b.startswith("#")]
+    assert [e.split()[0] for e in entries] == [f"#{first.id}"]
+    world.tg.user_presses(SELLER, ready, t("fr", "drafts_filter_failed"))
+    failed = await picker_on_message(world, listing, CURRENT + t("fr", "drafts_filter_failed"))
+    assert not [b for b in failed.button_texts if b.startswith("#")]

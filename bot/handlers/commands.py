@@ -16,6 +16,7 @@ from bot import cards
 from bot.context import BotContext
 from bot.handlers import session
 from bot.handlers.drafts import regenerate_on_card
+from bot.keyboards import CURRENT
 from bot.state import BotState
 from bot.texts import LANGUAGES, money, t
 from core.drafts.export import CSV_COLUMNS, CsvStyle, write_export_parts
@@ -63,23 +64,43 @@ async def on_page(update: Update, context: BotContext) -> None:
     if callback is None or not cards.is_text_message(query.message):
         await query.answer(t(context.lang, "old_button"))  # forged, or not on a /drafts list
         return
-    page = callback.target
-    text, markup = await _drafts_page(context.state, context.seller.user_id, context.lang, page)
+    page, kind = callback.target, callback.arg if callback.arg in FILTERS else "all"
+    text, markup = await _drafts_page(
+        context.state, context.seller.user_id, context.lang, page, kind
+    )
     await query.edit_message_text(text, reply_markup=markup)
     await query.answer()
 
 
+# /drafts filters: what a bulk seller looks for among hundreds of drafts.
+FILTERS = {
+    "all": lambda d: True,
+    "ready": lambda d: d.status is DraftStatus.DRAFT and d.publish_ready,
+    "confirm": lambda d: d.status is DraftStatus.DRAFT and not d.publish_ready,
+    "failed": lambda d: d.status is DraftStatus.FAILED,
+}
+LISTED_AT_MOST = 2000  # drafts read to filter one page
+
+
 async def _drafts_page(
-    state: BotState, user_id: int, lang: str, page: int
+    state: BotState, user_id: int, lang: str, page: int, kind: str = "all"
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     drafts_of = state.services.drafts
-    total = await drafts_of.count(user_id)
-    if total == 0:
+    if await drafts_of.count(user_id) == 0:
         return t(lang, "drafts_empty"), None
-    pages = math.ceil(total / PAGE_SIZE)
+    found = [d for d in await drafts_of.page(user_id, limit=LISTED_AT_MOST) if FILTERS[kind](d)]
+    total = len(found)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
     page = max(0, min(page, pages - 1))
-    drafts = await drafts_of.page(user_id, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    rows = []
+    drafts = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    filters = [
+        InlineKeyboardButton(
+            (CURRENT if k == kind else "") + t(lang, f"drafts_filter_{k}"),
+            callback_data=cards.encode("l", 0, "dr", k),
+        )
+        for k in FILTERS
+    ]
+    rows = [filters]
     for draft in drafts:
         assert draft.id is not None
         if draft.status is DraftStatus.DRAFT:
@@ -92,13 +113,13 @@ async def _drafts_page(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                t(lang, "btn_prev"), callback_data=cards.encode("l", page - 1, "dr")
+                t(lang, "btn_prev"), callback_data=cards.encode("l", page - 1, "dr", kind)
             )
         )
     if page < pages - 1:
         nav.append(
             InlineKeyboardButton(
-                t(lang, "btn_next"), callback_data=cards.encode("l", page + 1, "dr")
+                t(lang, "btn_next"), callback_data=cards.encode("l", page + 1, "dr", kind)
             )
         )
     if nav:

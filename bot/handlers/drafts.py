@@ -356,22 +356,6 @@ _ACTIONS = {
 }
 
 
-async def on_batch_button(update: Update, context: BotContext) -> None:
-    """Retry a batch whose analysis failed."""
-    state = context.state
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    lang = context.lang
-    callback = cards.decode(query.data)
-    if callback is None or callback.action != "retry":
-        await query.answer(t(lang, "old_button"), show_alert=True)
-        return
-    if not await state.intake.retry(callback.target, update.effective_user.id, lang):
-        await query.answer(t(lang, "old_button"), show_alert=True)
-        return
-    await query.answer(t(lang, "regenerating"))
-
-
 async def on_unknown_button(update: Update, context: BotContext) -> None:
     """Answer a press on a button this version does not know (e.g. from an old card)."""
     query = update.callback_query

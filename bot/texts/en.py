@@ -112,6 +112,18 @@ TEXTS: dict[str, str] = {
     "card_publish_failed": "Publishing failed: {reason}",
     "card_deleted": "Draft deleted.",
     "card_moved": "Card reopened further down.",
+    "btn_approve_ready": "Approve the {count} ready",
+    "btn_approve_one": "Approve the ready draft",
+    "btn_confirm_approve_ready": "Yes, approve {count} {count|draft|drafts}",
+    "btn_undo_approve_ready": "↩️ Undo these approvals",
+    "bulk_confirm": "{count} ready {count|draft|drafts}: confirm to approve them.",
+    "bulk_none_ready": "No draft of this batch is ready to approve.",
+    "bulk_approved": "{count} {count|draft|drafts} approved, in the publishing queue.",
+    "bulk_undone": "{count} {count|approval|approvals} undone.",
+    "drafts_filter_all": "All",
+    "drafts_filter_ready": "Ready",
+    "drafts_filter_confirm": "To finish",
+    "drafts_filter_failed": "Failed",
     "voice_no_card": (
         "To change a card by voice, reply to it with your voice note "
         "(or send it right after pressing Edit)."

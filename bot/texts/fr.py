@@ -120,6 +120,18 @@ TEXTS: dict[str, str] = {
     "card_publish_failed": "Échec de la publication : {reason}",
     "card_deleted": "Brouillon supprimé.",
     "card_moved": "Fiche rouverte plus bas.",
+    "btn_approve_ready": "Valider les {count} prêts",
+    "btn_approve_one": "Valider le brouillon prêt",
+    "btn_confirm_approve_ready": "Oui, valider {count} {count|brouillon|brouillons}",
+    "btn_undo_approve_ready": "↩️ Annuler ces validations",
+    "bulk_confirm": "{count} {count|brouillon prêt|brouillons prêts} : confirmez pour valider.",
+    "bulk_none_ready": "Aucun brouillon de ce lot n'est prêt à valider.",
+    "bulk_approved": "{count} {count|brouillon validé|brouillons validés}, en file d'attente.",
+    "bulk_undone": "{count} {count|validation annulée|validations annulées}.",
+    "drafts_filter_all": "Tous",
+    "drafts_filter_ready": "Prêts",
+    "drafts_filter_confirm": "À compléter",
+    "drafts_filter_failed": "Échoués",
     "voice_no_card": (
         "Pour modifier une fiche à la voix, répondez-lui avec votre message vocal "
         "(ou envoyez-le juste après avoir appuyé sur Modifier)."

@@ -37,7 +37,9 @@ async def approved_card(shop: Shop) -> Draft:
 async def test_a_card_reopened_after_the_publish_never_lists_the_draft_again(shop: Shop) -> None:
     stale = await approved_card(shop)  # the copy the reopened card is sent with
     shop.tg.user_sends_command(SELLER, "/drafts")
-    listing = await shop.tg.wait_for_message(SELLER, lambda m: m.kind == "text" and m.buttons)
+    listing = await shop.tg.wait_for_message(
+        SELLER, lambda m: any((b.callback_data or "").endswith(":op") for b in m.buttons)
+    )
     [report] = await shop.state.queue.tick()
     assert report.kind == "published"
 
@@ -45,10 +47,13 @@ async def test_a_card_reopened_after_the_publish_never_lists_the_draft_again(sho
     reopen = next(
         b for b in listing.buttons if b.callback_data and b.callback_data.endswith(":op")
     )
-    cards_before = len([m for m in shop.tg.messages(SELLER) if m.kind == "photo"])
     shop.tg.user_presses(SELLER, listing, reopen.callback_data or "")
     await shop.tg.wait_for(
-        lambda: len([m for m in shop.tg.messages(SELLER) if m.kind == "photo"]) > cards_before,
+        lambda: [
+            m
+            for m in shop.tg.messages(SELLER)
+            if m.kind == "photo" and m.message_id > listing.message_id
+        ],
         what="the reopened card",
     )
     # ... and a card is sent with the copy read before the publish.

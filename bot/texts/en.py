@@ -139,7 +139,7 @@ TEXTS: dict[str, str] = {
     "price_basis_rules": "Price from the rules: {brand}, {condition}",
     "price_basis_not_connected": "connect Vinted (/connect) for sold prices",
     "price_basis_unavailable": "Vinted's data could not be read",
-    "price_basis_no_category": "Vinted category to choose",
+    "price_basis_no_category": "Vinted category not known yet",
     "price_basis_few": "no recent comparable sale",
     "btn_vinted_price": "Vinted's price: {price}",
     "card_merged": "{albums} albums → 1 item",

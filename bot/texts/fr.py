@@ -149,7 +149,7 @@ TEXTS: dict[str, str] = {
     "price_basis_rules": "Prix selon les règles : {brand}, {condition}",
     "price_basis_not_connected": "connectez Vinted (/connect) pour les prix des ventes",
     "price_basis_unavailable": "les données de Vinted n'ont pas pu être lues",
-    "price_basis_no_category": "catégorie Vinted à choisir",
+    "price_basis_no_category": "catégorie Vinted pas encore connue",
     "price_basis_few": "aucune vente comparable récente",
     "btn_vinted_price": "Prix Vinted : {price}",
     "card_merged": "{albums} albums → 1 article",

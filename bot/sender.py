@@ -17,6 +17,7 @@ from core.catalogs.service import CatalogService
 from core.drafts.models import Draft
 from core.drafts.service import DraftService
 from core.drafts.split import DraftSplitter
+from core.intake.models import Photo
 from core.market.service import MarketService
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,12 @@ class Sender:
                 await asyncio.sleep(wait)  # deliberate pacing towards Telegram, not a sync
             self._next_free[chat_id] = max(now, self._next_free[chat_id]) + self.interval
 
-    async def _cover(self, draft: Draft) -> tuple[bytes, int]:
+    async def _cover(self, draft: Draft) -> tuple[bytes, list[Photo]]:
         photos = await self.drafts.photos(draft)
         if not photos:
             raise LookupError(f"draft {draft.id} has no photos")
         data = await asyncio.to_thread((self.data_dir / photos[0].path).read_bytes)
-        return data, len(photos)
+        return data, photos
 
     async def _placement(self, draft: Draft) -> cards.Placement:
         placed = await self.catalogs.placed(draft)
@@ -70,17 +71,24 @@ class Sender:
         return cards.Placement(path=tuple(placed.titles), to_choose=placed.choice is None)
 
     async def _render(
-        self, draft: Draft, lang: str, count: int, note: str | None, *, undo: bool, busy: bool
+        self,
+        draft: Draft,
+        lang: str,
+        photos: list[Photo],
+        note: str | None,
+        *,
+        undo: bool,
+        busy: bool,
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         """Return the card's caption and buttons as the draft stands."""
-        merged = await self.splitter.merged_from(draft)
+        merged = await self.splitter.merged_from(draft, photos)
         basis = await self.market.basis(draft)
         placement = await self._placement(draft)
         caption = cards.render_caption(draft, lang, note, placement, merged, basis)
         markup = keyboards.main_keyboard(
             draft,
             lang,
-            count,
+            len(photos),
             undo=undo,
             busy=busy,
             split=merged.parts > 1,
@@ -90,8 +98,8 @@ class Sender:
 
     async def send_card(self, chat_id: int, draft: Draft, lang: str) -> Draft:
         """Send the draft's card (cover photo, caption, buttons) and remember where it is."""
-        cover, count = await self._cover(draft)
-        caption, markup = await self._render(draft, lang, count, None, undo=False, busy=False)
+        cover, photos = await self._cover(draft)
+        caption, markup = await self._render(draft, lang, photos, None, undo=False, busy=False)
         await self.pace(chat_id)
         message = await self.bot.send_photo(chat_id, cover, caption=caption, reply_markup=markup)
         # Only where the card is: the rest of the draft may have moved on meanwhile.
@@ -128,8 +136,8 @@ class Sender:
         busy: work on it is under way, so only the photos button stays)."""
         if draft.card_chat_id is None or draft.card_message_id is None:
             return
-        cover, count = await self._cover(draft)
-        caption, markup = await self._render(draft, lang, count, note, undo=undo, busy=busy)
+        cover, photos = await self._cover(draft)
+        caption, markup = await self._render(draft, lang, photos, note, undo=undo, busy=busy)
         try:
             if new_cover:
                 await self.bot.edit_message_media(

@@ -60,6 +60,19 @@ async def connect(shop: Shop) -> None:
     )
 
 
+def sold_line() -> str:
+    """What the card says of PRICES: 6 sold, from 19 to 31, median 24."""
+    return t(
+        "fr",
+        "price_basis_sold",
+        count=len(PRICES),
+        days=90,
+        low=money("fr", min(PRICES)),
+        high=money("fr", max(PRICES)),
+        median=money("fr", 24),
+    )
+
+
 async def card_saying(shop: Shop, needle: str) -> ChatMessage:
     def found() -> ChatMessage | None:
         cards = [m for m in shop.tg.messages(SELLER) if m.kind == "photo" and m.buttons]
@@ -71,16 +84,7 @@ async def card_saying(shop: Shop, needle: str) -> ChatMessage:
 async def test_the_card_prices_from_what_sold_and_offers_vintages_suggestion(shop: Shop) -> None:
     await connect(shop)
     shop.tg.user_sends_photo(SELLER, photo(0), caption="Zara taille M")
-    line = t(
-        "fr",
-        "price_basis_sold",
-        count=6,
-        days=90,
-        low=money("fr", 19),
-        high=money("fr", 31),
-        median=money("fr", 24),
-    )
-    card = await card_saying(shop, line)
+    card = await card_saying(shop, sold_line())
     [draft] = await shop.services.repos.drafts.page(SELLER.id)
     assert draft.price is not None
     target = draft.price.target  # the sold median (24), rounded to a price people use
@@ -123,18 +127,7 @@ async def test_a_market_that_cannot_be_read_never_holds_the_draft_back(shop: Sho
 async def test_stats_compare_the_asking_price_with_the_sold_median(shop: Shop) -> None:
     await connect(shop)
     shop.tg.user_sends_photo(SELLER, photo(0), caption="Zara taille M")
-    card = await card_saying(
-        shop,
-        t(
-            "fr",
-            "price_basis_sold",
-            count=6,
-            days=90,
-            low=money("fr", 19),
-            high=money("fr", 31),
-            median=money("fr", 24),
-        ),
-    )
+    card = await card_saying(shop, sold_line())
     shop.tg.user_presses(SELLER, card, t("fr", "btn_approve"))
     await shop.tg.wait_for_message(SELLER, "/items/", since=card, timeout=30)
     [published] = await shop.services.repos.drafts.page(SELLER.id, None)

@@ -64,15 +64,20 @@ class DraftSplitter:
         self.batches = batches
         self.drafting = drafting
 
-    async def merged_from(self, draft: Draft) -> Albums:
-        """Where an auto-grouped draft's photos came from (nothing for a draft not merged)."""
+    async def merged_from(self, draft: Draft, photos: Sequence[Photo] | None = None) -> Albums:
+        """Where an auto-grouped draft's photos came from (nothing for a draft not merged);
+        `photos`: the draft's photos when the caller has read them already."""
         if draft.batch_id is None or draft.status not in SPLITTABLE:
+            return Albums()
+        if photos is None:
+            photos = await self.batches.get_photos(draft.photo_ids, draft.user_id)
+        found = albums_of(photos)
+        if found.parts < 2:
             return Albums()
         batch = await self.batches.get(draft.batch_id)
         if batch is None or batch.mode is not GroupingMode.AUTO:
             return Albums()  # the seller grouped these photos on purpose
-        found = albums_of(await self.batches.get_photos(draft.photo_ids, draft.user_id))
-        return found if found.parts > 1 else Albums()
+        return found
 
     async def split(self, user_id: int, draft_id: int) -> list[Draft]:
         """Give each album its own draft and analyse each again; the drafts, this one first."""

@@ -12,6 +12,7 @@ import math
 import re
 import statistics
 import unicodedata
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from core.market.models import Basis, MarketRead, SoldItem
@@ -40,7 +41,7 @@ def market_price(
     own = [s for s in recent if size and same_size(s.size, size)]
     used = own if len(own) >= ENOUGH else recent
     if not used:
-        basis = Basis("rules", currency, brand=brand, condition=condition, suggestion=suggestion)
+        basis = replace(rules_basis(brand, condition, "", currency), suggestion=suggestion)
         return rule.model_copy(update={"currency": currency}), basis
     prices = sorted(s.price for s in used)
     median = statistics.median(prices)

@@ -8,9 +8,10 @@ from html import escape
 
 from telegram import InlineKeyboardButton, Message
 
-from bot.texts import LANGUAGES, money, t
+from bot.texts import LANGUAGES, day_month, money, t
 from core.catalog import Category, get_category
 from core.drafts.fields import CARD_FACTS
+from core.drafts.lookalike import Lookalike
 from core.drafts.models import Draft, DraftStatus
 from core.drafts.split import Albums
 from core.market.models import Basis
@@ -162,6 +163,18 @@ def merged_line(merged: Albums | None, lang: str) -> str:
     return t(lang, "card_merged", albums=merged.albums)
 
 
+def lookalike_line(lookalike: Lookalike | None, lang: str) -> str:
+    """Ask whether the item is already listed: its photos match a published draft's."""
+    if lookalike is None:
+        return ""
+    return t(
+        lang,
+        "card_lookalike",
+        id=lookalike.draft_id,
+        date=day_month(lang, lookalike.published_on),
+    )
+
+
 def price_basis_line(basis: Basis | None, lang: str) -> str:
     """Say why the draft has its price: what sold, or the rules (and why not the market)."""
     if basis is None:
@@ -193,6 +206,7 @@ def render_caption(
     placement: Placement | None = None,
     merged: Albums | None = None,
     basis: Basis | None = None,
+    lookalike: Lookalike | None = None,
 ) -> str:
     """Return the card caption (HTML), always within Telegram's 1024-character limit."""
     if draft.status is DraftStatus.FAILED and not draft.title:
@@ -215,7 +229,10 @@ def render_caption(
     placed = placement or Placement()
     facts = [line for name in CARD_FACTS if (line := _fact(draft, name, lang, confirm, placed))]
     head.append("\n".join([*facts, *filter(None, [merged_line(merged, lang)])]))
-    tail = [f"#{draft.id} · {status_line(draft, lang)}"]
+    status = f"#{draft.id} · {status_line(draft, lang)}"
+    if warning := lookalike_line(lookalike, lang):  # by "ready", where approving is decided
+        status = f"{warning}\n{status}"
+    tail = [status]
     if note:  # already HTML: the change lines escape the values they show
         tail.insert(0, f"<i>{note}</i>")
     body = escape(draft.description)

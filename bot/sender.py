@@ -84,7 +84,8 @@ class Sender:
         merged = await self.splitter.merged_from(draft, photos)
         basis = await self.market.basis(draft)
         placement = await self._placement(draft)
-        caption = cards.render_caption(draft, lang, note, placement, merged, basis)
+        lookalike = await self.drafts.lookalike(draft, photos)
+        caption = cards.render_caption(draft, lang, note, placement, merged, basis, lookalike)
         markup = keyboards.main_keyboard(
             draft,
             lang,

@@ -27,6 +27,7 @@ from core.drafts.drafting import DraftingConfig, DraftingService
 from core.drafts.editing import DraftEditor
 from core.drafts.export import Exporter
 from core.drafts.followup import FollowThrough
+from core.drafts.lookalike import LookalikeFinder
 from core.drafts.repository import DraftRepository
 from core.drafts.service import DraftService
 from core.drafts.split import DraftSplitter
@@ -233,7 +234,7 @@ async def build_services(
             limits=limits,
             max_batch_photos=settings.max_batch_photos,
         ),
-        drafts=DraftService(repos.drafts, repos.batches),
+        drafts=DraftService(repos.drafts, repos.batches, LookalikeFinder(db)),
         drafting=drafting,
         editor=editor,
         splitter=DraftSplitter(repos.drafts, repos.batches, drafting),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.texts import en, fr
 
@@ -45,6 +46,14 @@ def money(lang: str, amount: float, currency: str = "EUR") -> str:
         number = number.replace(",", " ").replace(".", ",")
         return f"{number} {sign}"
     return f"{sign}{number}" if sign in _SIGN_FIRST else f"{number} {sign}"
+
+
+def day_month(lang: str, day: date, today: date | None = None) -> str:
+    """Return a day as the seller writes it: "3 Nov" / "3 nov.", with the year when it is not
+    this year's ("3 Nov 2024")."""
+    month = t(lang, "months_short").split()[day.month - 1]
+    this_year = (today or date.today()).year
+    return f"{day.day} {month}" + ("" if day.year == this_year else f" {day.year}")
 
 
 def t(lang: str, key: str, **params: object) -> str:

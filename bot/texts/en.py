@@ -144,6 +144,8 @@ TEXTS: dict[str, str] = {
     "btn_vinted_price": "Vinted's price: {price}",
     "card_merged": "{albums} albums → 1 item",
     "card_merged_loose": "{albums} {albums|album|albums} + {loose} {loose|photo|photos} → 1 item",
+    "card_lookalike": "⚠️ Looks like #{id}, published on {date}: already listed?",
+    "months_short": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     "btn_split": "Split the albums",
     "splitting": "Splitting into {count} {count|item|items}...",
     "split_done": "Split into {count} {count|item|items}: the other cards follow.",

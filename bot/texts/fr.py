@@ -156,6 +156,8 @@ TEXTS: dict[str, str] = {
     "card_merged_loose": (
         "{albums} {albums|album|albums} + {loose} {loose|photo|photos} → 1 article"
     ),
+    "card_lookalike": "⚠️ Ressemble au #{id}, publié le {date} : déjà en vente ?",
+    "months_short": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
     "btn_split": "Séparer les albums",
     "splitting": "Séparation en {count} {count|article|articles}...",
     "split_done": "Séparé en {count} {count|article|articles} : les autres fiches suivent.",

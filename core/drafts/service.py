@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from core.drafts.lookalike import Lookalike, LookalikeFinder
 from core.drafts.models import Draft, DraftStatus
 from core.drafts.repository import DraftRepository
 from core.intake.models import Photo
@@ -15,9 +16,12 @@ OPEN = (DraftStatus.DRAFT, DraftStatus.FAILED, DraftStatus.APPROVED)
 class DraftService:
     """Read a seller's drafts, and remember where each card is."""
 
-    def __init__(self, drafts: DraftRepository, photos: BatchRepository) -> None:
+    def __init__(
+        self, drafts: DraftRepository, photos: BatchRepository, lookalikes: LookalikeFinder
+    ) -> None:
         self.drafts = drafts
         self.photo_repo = photos
+        self.lookalikes = lookalikes
 
     async def get(self, user_id: int, draft_id: int) -> Draft | None:
         """Return the seller's draft, None when it is missing or someone else's."""
@@ -47,6 +51,10 @@ class DraftService:
     async def photos(self, draft: Draft) -> list[Photo]:
         """Return the draft's photos, cover first."""
         return await self.photo_repo.get_photos(draft.photo_ids, draft.user_id)
+
+    async def lookalike(self, draft: Draft, photos: list[Photo]) -> Lookalike | None:
+        """Return the seller's published draft this one's photos match (already listed?)."""
+        return await self.lookalikes.published_twin(draft, photos)
 
     async def record_card(self, draft: Draft, chat_id: int, message_id: int) -> Draft:
         """Remember the message that shows the draft's card; return the draft with it."""

@@ -31,12 +31,13 @@ from bot.handlers import (
     errors,
     photos,
     publishing,
+    relisting,
     session,
     voice,
 )
 from bot.handlers import settings as settings_menu
 from bot.intake import Intake
-from bot.notifier import TelegramNotifier
+from bot.relist_notifier import TelegramRelistNotifier
 from bot.sender import Sender
 from bot.state import BotState
 from bot.texts import t
@@ -81,12 +82,15 @@ def build_application(settings: Settings, services: Services) -> App:
         settings.data_dir,
         settings.card_interval_seconds,
     )
+    notifier = TelegramRelistNotifier(sender, services.sellers)
+    queue = services.publishing_queue(notifier)
     app.bot_data["state"] = BotState(
         settings=settings,
         services=services,
         intake=Intake(app, services, sender),
         sender=sender,
-        queue=services.publishing_queue(TelegramNotifier(sender, services.sellers)),
+        queue=queue,
+        relists=services.relisting(queue, notifier),
     )
 
     # Everyone passes the gate first: strangers stop here, before any download or AI call.
@@ -131,6 +135,7 @@ def build_application(settings: Settings, services: Services) -> App:
     app.add_handler(CallbackQueryHandler(commands.on_page, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(settings_menu.on_button, pattern=r"^s:"))
     app.add_handler(CallbackQueryHandler(session.on_resume, pattern=r"^p:"))
+    app.add_handler(CallbackQueryHandler(relisting.on_relist_button, pattern=r"^r:"))
     app.add_handler(CallbackQueryHandler(drafts.on_unknown_button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, edits.on_text))
 
@@ -154,8 +159,9 @@ async def _purge(context: BotContext) -> None:
 
 
 async def _publish_tick(context: BotContext) -> None:
-    """Publish the approved drafts that are due (the queue paces each account)."""
+    """Publish the approved drafts that are due (the queue paces each account), then relist."""
     await context.state.queue.tick()
+    await context.state.relists.tick()
 
 
 async def _post_init(app: App) -> None:

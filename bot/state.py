@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from core.config import Settings
 from core.publishing.queue import PublishingQueue
+from core.relisting.service import RelistService
 from core.services import Services
 
 if TYPE_CHECKING:
@@ -23,5 +24,6 @@ class BotState:
     intake: Intake
     sender: Sender
     queue: PublishingQueue
+    relists: RelistService
     # The card whose Edit menu each seller opened last, and when (a voice note may follow).
     edit_menus: dict[int, tuple[int, float]] = field(default_factory=dict)

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     publish_concurrency: int = Field(2, ge=1, le=16)
     publish_settle_seconds: float = Field(120.0, ge=0, le=3600)
 
+    # Relisting what did not sell (each seller may choose the mode and the days in /settings)
+    relist_mode: Literal["off", "ask", "auto"] = "ask"
+    relist_after_days: float = Field(30.0, ge=0, le=365)
+    relist_price_drop_percent: float = Field(5.0, ge=0, le=50)
+    relist_daily_offers: int = Field(5, ge=1, le=100)
+
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:

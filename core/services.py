@@ -49,6 +49,10 @@ from core.publishing.queue import PublishingQueue
 from core.publishing.waiting import WaitingRepository
 from core.purge import SCREENSHOTS, Purge
 from core.quality import load_marketing_phrases
+from core.relisting.ports import RelistNotifier
+from core.relisting.repository import RelistRepository
+from core.relisting.runner import Relister
+from core.relisting.service import RelistConfig, RelistService
 from core.sellers.repository import SellerRepository
 from core.sellers.service import SellerService
 from core.stats import StatsService
@@ -123,6 +127,43 @@ class Services:
             sessions=self.sessions,
             notifier=notifier,
             config=publishing_config(self.settings),
+            clock=r.db.now,
+        )
+
+    def relisting(self, queue: PublishingQueue, notifier: RelistNotifier) -> RelistService:
+        """Build relisting, paced by the queue's rules and leased under its owner's name."""
+        r, s = self.repos, self.settings
+        repo = RelistRepository(r.db, self.marketplace.name)
+        runner = Relister(
+            repo=repo,
+            attempts=r.attempts,
+            waiting=r.waiting,
+            drafts=r.drafts,
+            photos=r.batches,
+            catalogs=self.catalogs,
+            marketplace=self.marketplace,
+            sessions=self.sessions,
+            notifier=notifier,
+            config=queue.config,
+            rules=queue.rules,
+            owner=queue.owner,
+            clock=r.db.now,
+        )
+        return RelistService(
+            repo=repo,
+            sellers=r.sellers,
+            waiting=r.waiting,
+            marketplace=self.marketplace,
+            sessions=self.sessions,
+            notifier=notifier,
+            runner=runner,
+            config=RelistConfig(
+                after_days=s.relist_after_days,
+                mode=s.relist_mode,
+                drop_percent=s.relist_price_drop_percent,
+                daily_offers=s.relist_daily_offers,
+            ),
+            rules=queue.rules,
             clock=r.db.now,
         )
 

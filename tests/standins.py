@@ -22,6 +22,7 @@ from core.marketplace import (
     CatalogNode,
     CategoryChoice,
     Cookies,
+    DraftMissing,
     HealthReport,
     ListingLookupFailed,
     ListingQuery,
@@ -29,6 +30,7 @@ from core.marketplace import (
     Outcome,
     Published,
     PublishResult,
+    WardrobeListing,
 )
 from core.vinted.mapping import form_for
 from core.vinted.publisher import ListingToPublish
@@ -122,6 +124,24 @@ class StandInVinted:
             self.late.discard(found)  # shown from the next look-up on
             return None
         return found
+
+    async def read_wardrobe(
+        self, cookies: Cookies, account_id: str | None, **_: object
+    ) -> list[WardrobeListing]:
+        member = int(account_id or 0)
+        return [WardrobeListing(i, t, None, False) for i, t in self.wardrobe.get(member, [])]
+
+    async def delete_listing(
+        self, cookies: Cookies, account_id: str | None, item_id: int, **_: object
+    ) -> None:
+        member = int(account_id or 0)
+        self.wardrobe[member] = [(i, t) for i, t in self.wardrobe.get(member, []) if i != item_id]
+
+    async def complete_draft(self, *_: object, **__: object) -> Outcome:
+        return DraftMissing(step="complete_draft")  # this stand-in keeps no marketplace drafts
+
+    async def delete_draft(self, *_: object, **__: object) -> None:
+        return None
 
     # The rest of the marketplace port, as Vinted's adapter has it.
     name = "vinted"

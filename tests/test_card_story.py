@@ -185,6 +185,8 @@ async def test_settings_show_every_choice_with_the_present_one_ticked(world: Wor
         CURRENT + t("fr", "set_ui_language", value=t("fr", "lang_fr")),
         CURRENT + t("fr", "btn_grouping_auto"),
         CURRENT + t("fr", "btn_mode_publish"),
+        CURRENT + t("fr", "btn_relist_mode_ask"),
+        CURRENT + t("fr", "btn_relist_days", count=30),
     ]
     assert t("fr", "set_ui_language", value=t("fr", "lang_en")) in panel.button_texts
 

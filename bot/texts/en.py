@@ -309,6 +309,52 @@ TEXTS: dict[str, str] = {
     "lang_de": "German",
     "settings_mode": "Vinted: {mode}",
     "settings_saved": "Saved.",
+    "settings_relist": "Relisting: {mode}, after {days} days unsold (price -{percent} %)",
+    "settings_relist_off": "Relisting: off",
+    "relist_mode_ask": "I ask you once a day",
+    "relist_mode_auto": "automatic",
+    "btn_relist_mode_off": "Relist: off",
+    "btn_relist_mode_ask": "Relist: ask me",
+    "btn_relist_mode_auto": "Relist: auto",
+    "btn_relist_days": "{count} d",
+    # --- relisting ----------------------------------------------------------------------------
+    "relist_offer": (
+        "<b>{count} of your listings {count|has|have} not sold in {days} days.</b> "
+        "{count|Relist it|Relist them}?"
+    ),
+    "relist_auto": (
+        "<b>Relisting {count} {count|listing|listings} unsold for {days} days</b> (automatic):"
+    ),
+    "relist_line": "• {title}: {price}",
+    "relist_line_drop": "• {title}: {old} → {new}",
+    "relist_more": "… and {count} more",
+    "relist_how": (
+        "A fresh listing goes back to the top of searches. I save a copy as a Vinted draft, "
+        "delete the old listing, then publish the copy, paced like your publishing."
+    ),
+    "btn_relist_all": "Relist the {count}",
+    "btn_relist_one": "Relist it",
+    "btn_relist_later": "Not now",
+    "relist_accepted": (
+        "{count} {count|listing|listings} to relist, paced like your publishing: I'll send "
+        "each new link. "
+        "Automatic relisting can be turned on in /settings."
+    ),
+    "relist_snoozed": "Fine: I'll offer them again in a week.",
+    "relist_nothing": "Nothing left to relist from this message.",
+    "relisted_msg": "Relisted on Vinted: <b>{title}</b> at {price}\n{url}",
+    "relist_gone": "<b>{title}</b> is no longer on your wardrobe (sold or removed): not relisted.",
+    "relist_failed_kept": (
+        "Could not relist <b>{title}</b> ({reason}). Your listing stays as it was."
+    ),
+    "relist_failed_down": (
+        "Could not finish relisting <b>{title}</b> ({reason}). Its copy waits in your Vinted "
+        "drafts: open it on Vinted to publish it."
+    ),
+    "relist_stuck": (
+        "Relisting <b>{title}</b> is taking longer ({reason}): the old listing is deleted and "
+        "its copy waits in your Vinted drafts. I keep trying."
+    ),
     # --- errors -------------------------------------------------------------------------------
     "err_ai_unavailable": "the AI service is unavailable right now, tap Retry in a moment",
     "err_ai_rate_limited": "the AI service is busy (rate limited), tap Retry in a minute",
@@ -447,6 +493,7 @@ TEXTS: dict[str, str] = {
     "todo_timeout": "Vinted took too long: tap Retry in a few minutes.",
     "todo_browser": "Tap Retry in a few minutes.",
     "todo_page_changed": "Vinted's page changed: try again later, or list this item by hand.",
+    "todo_draft_missing": "Look in your Vinted drafts: if the copy is gone, relist it by hand.",
     "todo_lookup_doubt": "Look at your Vinted wardrobe: if the listing is not there, tap Retry.",
     "todo_interrupted": "Tap Retry: the item will not be listed twice.",
     "todo_rate_limited": "Vinted is limiting uploads: tap Retry in an hour.",
@@ -498,6 +545,7 @@ TEXTS: dict[str, str] = {
     "reason_interrupted": "the publish was cut off",
     "reason_session_missing": "no Vinted account connected",
     "reason_session_unreadable": "the Vinted session must be connected again",
+    "reason_draft_missing": "its copy is no longer in your Vinted drafts",
     "reason_lookup_doubt": "several listings on Vinted could be this one",
     "reason_timeout": "timeout",
     "cmd_dryrun": "Fill Vinted's form without publishing",

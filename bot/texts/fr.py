@@ -327,6 +327,59 @@ TEXTS: dict[str, str] = {
     "lang_de": "allemand",
     "settings_mode": "Vinted : {mode}",
     "settings_saved": "Enregistré.",
+    "settings_relist": (
+        "Remise en ligne : {mode}, après {days} jours sans vente (prix -{percent} %)"
+    ),
+    "settings_relist_off": "Remise en ligne : désactivée",
+    "relist_mode_ask": "je vous demande une fois par jour",
+    "relist_mode_auto": "automatique",
+    "btn_relist_mode_off": "Remise en ligne : non",
+    "btn_relist_mode_ask": "Remise en ligne : me demander",
+    "btn_relist_mode_auto": "Remise en ligne : auto",
+    "btn_relist_days": "{count} j",
+    # --- remise en ligne ----------------------------------------------------------------------
+    "relist_offer": (
+        "<b>{count} de vos annonces {count|ne s'est pas vendue|ne se sont pas vendues} en "
+        "{days} jours.</b> {count|La remettre|Les remettre} en ligne ?"
+    ),
+    "relist_auto": (
+        "<b>Remise en ligne de {count} {count|annonce invendue|annonces invendues} depuis "
+        "{days} jours</b> (automatique) :"
+    ),
+    "relist_line": "• {title} : {price}",
+    "relist_line_drop": "• {title} : {old} → {new}",
+    "relist_more": "… et {count} de plus",
+    "relist_how": (
+        "Une annonce neuve remonte en tête des recherches. J'enregistre une copie en brouillon "
+        "Vinted, je supprime l'ancienne annonce, puis je publie la copie, au rythme de vos "
+        "publications."
+    ),
+    "btn_relist_all": "Remettre les {count}",
+    "btn_relist_one": "La remettre en ligne",
+    "btn_relist_later": "Plus tard",
+    "relist_accepted": (
+        "{count} {count|annonce|annonces} à remettre en ligne, au rythme de vos publications : "
+        "je vous enverrai chaque "
+        "nouveau lien. La remise en ligne automatique s'active dans /settings."
+    ),
+    "relist_snoozed": "D'accord : je vous les proposerai de nouveau dans une semaine.",
+    "relist_nothing": "Plus rien à remettre en ligne depuis ce message.",
+    "relisted_msg": "Remis en ligne sur Vinted : <b>{title}</b> à {price}\n{url}",
+    "relist_gone": (
+        "<b>{title}</b> n'est plus dans votre dressing (vendu ou retiré) : pas de remise en ligne."
+    ),
+    "relist_failed_kept": (
+        "Impossible de remettre <b>{title}</b> en ligne ({reason}). Votre annonce reste telle "
+        "quelle."
+    ),
+    "relist_failed_down": (
+        "Impossible de terminer la remise en ligne de <b>{title}</b> ({reason}). Sa copie vous "
+        "attend dans vos brouillons Vinted : ouvrez-la sur Vinted pour la publier."
+    ),
+    "relist_stuck": (
+        "La remise en ligne de <b>{title}</b> prend du temps ({reason}) : l'ancienne annonce est "
+        "supprimée et sa copie attend dans vos brouillons Vinted. Je continue d'essayer."
+    ),
     # --- errors -------------------------------------------------------------------------------
     "err_ai_unavailable": "le service d'IA est indisponible pour le moment, appuyez sur "
     "Réessayer dans un instant",
@@ -484,6 +537,10 @@ TEXTS: dict[str, str] = {
     "todo_page_changed": (
         "La page de Vinted a changé : réessayez plus tard, ou publiez cet article à la main."
     ),
+    "todo_draft_missing": (
+        "Regardez vos brouillons Vinted : si la copie n'y est plus, remettez l'annonce en ligne "
+        "à la main."
+    ),
     "todo_lookup_doubt": (
         "Regardez votre dressing Vinted : si l'annonce n'y est pas, touchez Réessayer."
     ),
@@ -540,6 +597,7 @@ TEXTS: dict[str, str] = {
     "reason_interrupted": "la publication a été interrompue",
     "reason_session_missing": "aucun compte Vinted connecté",
     "reason_session_unreadable": "la session Vinted doit être reconnectée",
+    "reason_draft_missing": "sa copie n'est plus dans vos brouillons Vinted",
     "reason_lookup_doubt": "plusieurs annonces Vinted pourraient être celle-ci",
     "reason_timeout": "délai dépassé",
     "cmd_dryrun": "Remplir le formulaire Vinted sans publier",

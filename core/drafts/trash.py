@@ -50,7 +50,7 @@ class DraftTrash:
                 ]
                 for table in _RELATED
             }
-            for table in ("listings", "publish_attempts"):  # they outlive it, unlinked
+            for table in ("listings", "publish_attempts", "relists"):  # they outlive it, unlinked
                 linked = await tx.fetchall(
                     f"SELECT id FROM {table} WHERE draft_id = ?",  # noqa: S608 - our names
                     (draft_id,),
@@ -91,7 +91,7 @@ class DraftTrash:
             for table in _RELATED:
                 for related_row in related.get(table, []):
                     await _insert(tx, table, related_row)
-            for table in ("listings", "publish_attempts"):
+            for table in ("listings", "publish_attempts", "relists"):
                 await tx.execute(
                     f"UPDATE {table} SET draft_id = ? WHERE draft_id IS NULL"  # noqa: S608
                     " AND id IN (SELECT value FROM json_each(?))",

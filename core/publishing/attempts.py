@@ -60,7 +60,11 @@ class AttemptRepository:
                     " + (SELECT COUNT(*) FROM publish_accounts WHERE user_id = :user"
                     "  AND marketplace = :market AND (paused_reason IS NOT NULL"
                     "  OR COALESCE(not_before, '') > :now"
-                    "  OR COALESCE(rate_limited_until, '') > :now))",
+                    "  OR COALESCE(rate_limited_until, '') > :now))"
+                    # A relist on the account under a live lease (core.relisting) waits too.
+                    " + (SELECT COUNT(*) FROM relists WHERE user_id = :user"
+                    "  AND marketplace = :market AND status = 'running'"
+                    "  AND COALESCE(lease_until, '') > :now)",
                     {
                         "user": user_id,
                         "market": self.marketplace,
@@ -303,11 +307,21 @@ class AttemptRepository:
         return [_attempt(row) for row in rows]
 
     async def count_published(self, user_id: int, since: datetime, until: datetime) -> int:
-        """Count the account's successful publishes finished in [since, until)."""
+        """Count the account's successful publishes and relists finished in [since, until):
+        both count against the daily cap."""
         return await self.db.scalar(
-            "SELECT COUNT(*) FROM publish_attempts WHERE user_id = ? AND marketplace = ?"
-            " AND outcome = ? AND finished_at >= ? AND finished_at < ?",
-            (user_id, self.marketplace, OUTCOME_PUBLISHED, ts(since), ts(until)),
+            "SELECT (SELECT COUNT(*) FROM publish_attempts WHERE user_id = :user"
+            " AND marketplace = :market AND outcome = :published AND finished_at >= :since"
+            " AND finished_at < :until) + (SELECT COUNT(*) FROM relists WHERE user_id = :user"
+            " AND marketplace = :market AND status = 'done' AND finished_at >= :since"
+            " AND finished_at < :until)",
+            {
+                "user": user_id,
+                "market": self.marketplace,
+                "published": OUTCOME_PUBLISHED,
+                "since": ts(since),
+                "until": ts(until),
+            },
         )
 
     async def outcomes(self, user_id: int, since: datetime) -> dict[str, int]:

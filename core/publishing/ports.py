@@ -28,6 +28,9 @@ class SessionPort(Protocol):
 
     async def account_id(self, user_id: int) -> str | None: ...
 
+    async def connected_users(self) -> list[int]:
+        """The sellers with a stored session."""
+
 
 class NotifierPort(Protocol):
     """Tells the seller what the queue did (the Telegram bot implements it)."""

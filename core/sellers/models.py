@@ -25,6 +25,8 @@ class SellerSettings(BaseModel):
     publish_daily_cap: int | None = None
     publish_hours: str | None = None
     ui_language_chosen: bool = False  # chosen in /settings; until then it follows Telegram
+    relist_mode: Literal["off", "ask", "auto"] | None = None  # relisting what did not sell
+    relist_after_days: int | None = Field(None, ge=1, le=365)
 
     @field_validator("timezone")
     @classmethod
@@ -49,7 +51,10 @@ class SellerSettings(BaseModel):
 
     def overrides(self) -> dict[str, Any]:
         """Return the settings the seller set, for the publishing rules."""
-        return self.model_dump(exclude_none=True, exclude={"one_next", "grouping"})
+        return self.model_dump(
+            exclude_none=True,
+            exclude={"one_next", "grouping", "relist_mode", "relist_after_days"},
+        )
 
 
 class Seller(BaseModel):

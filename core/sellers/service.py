@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any, get_args
 
 from core.config import Language
+from core.relisting.models import AFTER_DAYS_CHOICES, RELIST_MODES
 from core.sellers.models import Awaiting, AwaitKind, Seller
 from core.sellers.repository import SellerRepository
 
@@ -67,6 +68,21 @@ class SellerService:
         if mode not in PUBLISH_MODES:
             raise SettingRefused(f"publish mode {mode!r}")
         return await self.repo.update(user_id, settings={"publish_mode": mode})
+
+    async def set_relisting(
+        self, user_id: int, *, mode: str | None = None, after_days: int | None = None
+    ) -> Seller:
+        """Choose off / ask / auto relisting, or after how many days a listing is offered."""
+        changes: dict[str, Any] = {}
+        if mode is not None:
+            if mode not in RELIST_MODES:
+                raise SettingRefused(f"relisting {mode!r}")
+            changes["relist_mode"] = mode
+        if after_days is not None:
+            if after_days not in AFTER_DAYS_CHOICES:
+                raise SettingRefused(f"relisting after {after_days!r} days")
+            changes["relist_after_days"] = after_days
+        return await self.repo.update(user_id, settings=changes)
 
     async def change_settings(self, user_id: int, **settings: Any) -> Seller:
         """Set typed settings (None restores the default)."""

@@ -22,6 +22,7 @@ from core.marketplace import (
     Outcome,
     PublishResult,
     SessionInfo,
+    WardrobeListing,
 )
 from core.vinted import selectors as sel
 from core.vinted.listing import ListingToPublish
@@ -88,10 +89,44 @@ class VintedMarketplace:
         *,
         on_cookies: CookieSink | None = None,
     ) -> int | None:
-        member = _member_id(account_id, cookies)
-        if member is None:
-            raise LookupError("unknown Vinted member: cannot look for the listing")
+        member = _member(account_id, cookies)
         return await self.publisher.find_listing(cookies, member, query, on_cookies=on_cookies)
+
+    async def read_wardrobe(
+        self, cookies: Cookies, account_id: str | None, *, on_cookies: CookieSink | None = None
+    ) -> list[WardrobeListing] | Outcome:
+        member = _member(account_id, cookies)
+        return await self.publisher.read_wardrobe(cookies, member, on_cookies=on_cookies)
+
+    async def delete_listing(
+        self,
+        cookies: Cookies,
+        account_id: str | None,
+        item_id: int,
+        *,
+        on_cookies: CookieSink | None = None,
+    ) -> Outcome | None:
+        member = _member(account_id, cookies)
+        return await self.publisher.delete_listing(cookies, member, item_id, on_cookies=on_cookies)
+
+    async def complete_draft(
+        self,
+        cookies: Cookies,
+        account_id: str | None,
+        draft_id: int,
+        query: ListingQuery,
+        *,
+        on_cookies: CookieSink | None = None,
+    ) -> Outcome:
+        member = _member(account_id, cookies)
+        return await self.publisher.complete_draft(
+            cookies, member, draft_id, query, on_cookies=on_cookies
+        )
+
+    async def delete_draft(
+        self, cookies: Cookies, draft_id: int, *, on_cookies: CookieSink | None = None
+    ) -> Outcome | None:
+        return await self.publisher.delete_draft(cookies, draft_id, on_cookies=on_cookies)
 
     def listing_url(self, item_id: int) -> str:
         return self.base_url + sel.item_path(item_id)
@@ -105,6 +140,13 @@ class VintedMarketplace:
 
     async def close(self) -> None:
         await self.publisher.close()
+
+
+def _member(account_id: str | None, cookies: Cookies) -> int:
+    member = _member_id(account_id, cookies)
+    if member is None:
+        raise LookupError("unknown Vinted member: cannot read the wardrobe")
+    return member
 
 
 def _member_id(account_id: str | None, cookies: Cookies) -> int | None:

@@ -221,22 +221,31 @@ class Run:
 
     async def post_json(self, path: str, body: Any, headers: dict[str, str]) -> Answer:
         """POST JSON to an API path from inside the page, with its cookies and these headers."""
+        return await self.send("POST", path, body, headers)
+
+    async def send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> Answer:
+        """Send a write (JSON body, or none when body is None) from inside the page."""
         raw = await self.page.evaluate(
-            """async ([path, body, headers]) => {
-                const response = await fetch(path, {
-                    method: "POST", credentials: "same-origin",
-                    headers: {...headers, accept: "application/json",
-                              "content-type": "application/json"},
-                    body: JSON.stringify(body),
-                });
+            """async ([method, path, body, headers]) => {
+                const init = {method, credentials: "same-origin",
+                              headers: {...headers, accept: "application/json"}};
+                if (body !== null) {
+                    init.headers["content-type"] = "application/json";
+                    init.body = JSON.stringify(body);
+                }
+                const response = await fetch(path, init);
                 const text = await response.text();
                 let parsed = null;
                 try { parsed = JSON.parse(text); } catch (_) {}
-                return {status: response.status, text, body: parsed};
+                const seen = {};
+                response.headers.forEach((value, name) => { seen[name] = value; });
+                return {status: response.status, text, body: parsed, headers: seen};
             }""",
-            [path, body, headers],
+            [method, path, body, headers],
         )
-        return Answer(status=raw["status"], body=raw["body"], text=raw["text"])
+        return Answer(
+            status=raw["status"], headers=raw["headers"], body=raw["body"], text=raw["text"]
+        )
 
     def api_refusal(self, answer: Answer, what: str) -> Outcome:
         """Return the outcome of an API call that did not answer 200."""

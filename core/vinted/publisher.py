@@ -30,7 +30,9 @@ from core.marketplace import (
     Outcome,
     PublishResult,
     SessionInfo,
+    WardrobeListing,
 )
+from core.vinted import relist
 from core.vinted import selectors as sel
 from core.vinted.browser import Chromium
 from core.vinted.category import catalog_node, fetch_catalogs, leaf_path
@@ -227,6 +229,46 @@ class VintedPublisher:
         if isinstance(found, Outcome):
             raise ListingLookupFailed(found)
         return found
+
+    async def read_wardrobe(
+        self, cookies: Cookies, user_id: int, *, on_cookies: CookieSink | None = None
+    ) -> list[WardrobeListing] | Outcome:
+        """Return the member's listings and Vinted drafts, read from the wardrobe API."""
+        found, _ = await self._call(cookies, on_cookies, lambda run: relist.listings(run, user_id))
+        return found
+
+    async def delete_listing(
+        self, cookies: Cookies, user_id: int, item_id: int, *, on_cookies: CookieSink | None = None
+    ) -> Outcome | None:
+        """Delete a live listing; None once the wardrobe no longer shows it."""
+        done, _ = await self._call(
+            cookies, on_cookies, lambda run: relist.delete_listing(run, user_id, item_id)
+        )
+        return done
+
+    async def complete_draft(
+        self,
+        cookies: Cookies,
+        user_id: int,
+        draft_id: int,
+        query: ListingQuery,
+        *,
+        on_cookies: CookieSink | None = None,
+    ) -> Outcome:
+        """Publish a Vinted draft (or find the listing it already became)."""
+        done, _ = await self._call(
+            cookies, on_cookies, lambda run: relist.complete_draft(run, user_id, draft_id, query)
+        )
+        return done
+
+    async def delete_draft(
+        self, cookies: Cookies, draft_id: int, *, on_cookies: CookieSink | None = None
+    ) -> Outcome | None:
+        """Delete a Vinted draft (one already gone counts)."""
+        done, _ = await self._call(
+            cookies, on_cookies, lambda run: relist.delete_draft(run, draft_id)
+        )
+        return done
 
     async def _call(
         self,

@@ -35,6 +35,21 @@ COLOURS_API = "/api/v2/item_upload/colors"
 PHOTOS_API = "/api/v2/photos"
 CREATE_ITEM_API = "/api/v2/item_upload/items"
 SAVE_DRAFT_API = "/api/v2/item_upload/drafts"
+# The seller's listings (section 6): edit, delete, and a Vinted draft's completion or deletion.
+
+
+def item_delete_api(item_id: int) -> str:
+    return f"/api/v2/items/{item_id}/delete"
+
+
+def draft_api(draft_id: int) -> str:
+    return f"{SAVE_DRAFT_API}/{draft_id}"
+
+
+def draft_completion_api(draft_id: int) -> str:
+    return f"{SAVE_DRAFT_API}/{draft_id}/completion"
+
+
 API_PREFIX = "/api/"  # every call the page makes to Vinted's own API
 
 

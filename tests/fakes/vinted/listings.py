@@ -132,11 +132,17 @@ class Listings(Validation, Wardrobe):
             if isinstance(sent, web.Response):
                 return sent
             body = sent
-        response = self._publish(request, account, body, item_id=draft.id)
+        how = self.switches.completion
+        response = self._publish(
+            request, account, body, item_id=draft.id if how == "same_id" else None
+        )
         if response.status == 200:
             with self._lock:
+                item_id = self._state.items[-1].id if how != "same_id" else draft.id
                 at = self._state.drafts.index(draft)
-                self._state.drafts[at] = dataclasses.replace(draft, completed_item_id=draft.id)
+                self._state.drafts[at] = dataclasses.replace(draft, completed_item_id=item_id)
+            if how == "bare":
+                return json_response({"code": 0})
         return response
 
     def _new_item_id(self) -> int:

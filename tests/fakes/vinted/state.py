@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,6 +117,14 @@ class ReplicaState:
     def live_items(self) -> list[CreatedItem]:
         """Return the items not deleted, oldest first."""
         return [i for i in self.items if i.is_live]
+
+    def sell(self, item_id: int) -> None:
+        """A buyer took the item (or the seller removed it): it leaves the wardrobe."""
+        with self._lock:
+            at = next(i for i, item in enumerate(self._state.items) if item.id == item_id)
+            self._state.items[at] = dataclasses.replace(
+                self._state.items[at], deleted_at=time.time()
+            )
 
     def draft(self, draft_id: int) -> SavedDraft | None:
         return next((d for d in self.drafts if d.id == draft_id), None)

@@ -38,6 +38,10 @@ class Switches:
     no_custom_brand: bool = False  # the brand search never offers custom-select-brand
     boost_ticked: bool = False  # the form opens with the paid boost already ticked
     market_moved: bool = False  # the market-data calls answer 404 "not found"
+    # What a draft's completion does (the documents leave it open): "same_id" keeps the
+    # draft's id for the item, "new_id" hands a new one, "bare" hands a new one and answers
+    # {"code": 0} alone.
+    completion: str = "same_id"
 
 
 VARIANTS: dict[str, dict[str, Any]] = {

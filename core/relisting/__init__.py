@@ -1,0 +1,1 @@
+"""Relisting what did not sell: offered daily, done draft-first, exactly once."""

@@ -75,6 +75,8 @@ class TelegramRelistNotifier(TelegramNotifier):
         lang = await self._lang(relist.user_id)
         title = await self._title(relist, draft)
         price = cards.format_price(relist.price, lang)
+        if draft is not None:  # its card names the listing: now the new one
+            await self.sender.refresh_card(draft, lang)
         await self.sender.text(
             relist.user_id,
             t(lang, "relisted_msg", title=title, price=price, url=html.escape(url)),

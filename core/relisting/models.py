@@ -76,4 +76,4 @@ def dropped_price(price: float, percent: float, floor: float | None) -> float:
     lowered = float(int(price * (1 - percent / 100)))
     if floor is not None:
         lowered = max(lowered, min(floor, price))
-    return round(max(lowered, 1.0), 2)
+    return min(max(lowered, 1.0), price)

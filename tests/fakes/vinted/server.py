@@ -71,6 +71,28 @@ class FakeVinted(Editing, CatalogApi, MarketApi, Blockers, UploadPage):
         self._next_photo_id = 33_379_149_812
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
+        self._changed = asyncio.Event()
+
+    async def wait_for(
+        self,
+        predicate: Callable[[], Any],
+        timeout: float = 10.0,  # noqa: ASYNC109 - the deadline is the point of the helper
+        what: str = "condition",
+    ) -> Any:
+        """Return the predicate's first truthy value, re-checked after every request served
+        (in this loop: not for a replica run in its own thread)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            changed = self._changed  # taken before checking, so no request is missed
+            value = predicate()
+            if value:
+                return value
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), remaining)
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> FakeVinted:
@@ -178,6 +200,8 @@ class FakeVinted(Editing, CatalogApi, MarketApi, Blockers, UploadPage):
             )
             with self._lock:
                 self._state.requests.append(record)
+            self._changed.set()  # every waiter re-checks its condition
+            self._changed = asyncio.Event()
 
     # ------------------------------------------------------------------ pages
     async def _home(self, request: web.Request) -> web.StreamResponse:

@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.card_photos import CardPhotos
 from bot.context import BotContext
 from bot.handlers import (
     access,
@@ -88,6 +89,7 @@ def build_application(settings: Settings, services: Services) -> App:
         settings=settings,
         services=services,
         intake=Intake(app, services, sender),
+        card_photos=CardPhotos(app, services, sender),
         sender=sender,
         queue=queue,
         relists=services.relisting(queue, notifier),

@@ -202,3 +202,63 @@ def delete_keyboard(draft_id: int, lang: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def photos_keyboard(
+    draft: Draft, lang: str, *, undo: tuple[int, int] | None = None
+) -> InlineKeyboardMarkup:
+    """Return the Photos menu: a button per photo (numbered as sent, 1 the cover), to move
+    or remove it, then show them again, add more, back. `undo`: the photo just removed and
+    where it was, to put it back (the button carries the version the removal wrote)."""
+    assert draft.id is not None
+    did = draft.id
+    buttons = [
+        InlineKeyboardButton(str(n + 1), callback_data=encode("d", did, "pk", str(photo_id)))
+        for n, photo_id in enumerate(draft.photo_ids)
+    ]
+    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+    if undo is not None:
+        photo_id, position = undo
+        arg = f"{photo_id}.{position}.{draft.version}"
+        rows.insert(0, [draft_button(lang, did, "pu", "btn_photo_undo", arg)])
+    rows.append(
+        [
+            draft_button(lang, did, "ps", "btn_photos_show"),
+            draft_button(lang, did, "pa", "btn_photos_add"),
+        ]
+    )
+    rows.append([draft_button(lang, did, "bk", "btn_back")])
+    return InlineKeyboardMarkup(rows)
+
+
+def photo_keyboard(draft: Draft, lang: str, photo_id: int) -> InlineKeyboardMarkup:
+    """Return what can be done with one photo: earlier, later, put it at a position (→ Cover
+    is position 1), remove it (never the last one), back to the photos."""
+    assert draft.id is not None
+    did, count = draft.id, len(draft.photo_ids)
+    index = draft.photo_ids.index(photo_id)
+    pid = str(photo_id)
+    steps = []
+    if index > 0:
+        steps.append(draft_button(lang, did, "pe", "btn_photo_earlier", pid))
+    if index < count - 1:
+        steps.append(draft_button(lang, did, "pl", "btn_photo_later", pid))
+    places = [
+        draft_button(
+            lang,
+            did,
+            "pt",
+            "btn_photo_to_cover" if to == 0 else "btn_photo_to",
+            f"{pid}.{to}",
+            count=to + 1,
+        )
+        for to in range(count)
+        if to != index
+    ]
+    rows = [steps] if steps else []
+    rows += [places[i : i + 5] for i in range(0, len(places), 5)]
+    last = [draft_button(lang, did, "pb", "btn_photo_back")]
+    if count > 1:
+        last.insert(0, draft_button(lang, did, "px", "btn_photo_remove", pid))
+    rows.append(last)
+    return InlineKeyboardMarkup(rows)

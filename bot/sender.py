@@ -132,13 +132,16 @@ class Sender:
         new_cover: bool = False,
         undo: bool = False,
         busy: bool = False,
+        buttons: InlineKeyboardMarkup | None = None,
     ) -> None:
         """Show the draft's current state on its card, in place (Undo: an edit just made;
-        busy: work on it is under way, so only the photos button stays)."""
+        busy: work on it is under way, so only the photos button stays; `buttons`: a menu
+        the seller is in, kept instead of the card's own buttons)."""
         if draft.card_chat_id is None or draft.card_message_id is None:
             return
         cover, photos = await self._cover(draft)
         caption, markup = await self._render(draft, lang, photos, note, undo=undo, busy=busy)
+        markup = buttons or markup
         try:
             if new_cover:
                 await self.bot.edit_message_media(

@@ -11,6 +11,7 @@ from core.relisting.service import RelistService
 from core.services import Services
 
 if TYPE_CHECKING:
+    from bot.card_photos import CardPhotos
     from bot.intake import Intake
     from bot.sender import Sender
 
@@ -22,6 +23,7 @@ class BotState:
     settings: Settings
     services: Services
     intake: Intake
+    card_photos: CardPhotos
     sender: Sender
     queue: PublishingQueue
     relists: RelistService

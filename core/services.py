@@ -28,6 +28,7 @@ from core.drafts.editing import DraftEditor
 from core.drafts.export import Exporter
 from core.drafts.followup import FollowThrough
 from core.drafts.lookalike import LookalikeFinder
+from core.drafts.photos import DraftPhotos
 from core.drafts.repository import DraftRepository
 from core.drafts.service import DraftService
 from core.drafts.split import DraftSplitter
@@ -99,6 +100,7 @@ class Services:
     drafts: DraftService
     drafting: DraftingService
     editor: DraftEditor
+    photos: DraftPhotos
     splitter: DraftSplitter
     bulk: BulkApproval
     market: MarketService
@@ -278,6 +280,7 @@ async def build_services(
         drafts=DraftService(repos.drafts, repos.batches, LookalikeFinder(db)),
         drafting=drafting,
         editor=editor,
+        photos=DraftPhotos(repos.drafts, repos.batches, data_dir=settings.data_dir, limits=limits),
         splitter=DraftSplitter(repos.drafts, repos.batches, drafting),
         bulk=BulkApproval(repos.drafts, editor),
         market=market,

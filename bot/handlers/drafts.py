@@ -1,4 +1,5 @@
-"""Buttons on draft cards: approve, edit menu, regenerate, delete, photos, confirmations."""
+"""Buttons on draft cards: approve, edit menu, regenerate, delete, confirmations (the
+Photos menu is in photo_buttons)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.changes import change_line, regenerated_note
 from bot.context import BotContext
 from bot.handlers.edit_buttons import EDIT_ACTIONS
 from bot.handlers.errors import friendly
+from bot.handlers.photo_buttons import PHOTO_ACTIONS
 from bot.state import BotState
 from bot.texts import t
 from core.catalogs.service import CategoryNotFound
@@ -323,11 +325,6 @@ async def _retry_publish(
     await query.answer(t(lang, "approved"))
 
 
-async def _photos(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
-    await query.answer()
-    await state.sender.send_photos(query.message.chat.id, draft)  # type: ignore[union-attr]
-
-
 async def _open(state: BotState, query: CallbackQuery, draft: Draft, _: str, lang: str) -> None:
     """Send the draft's card again at the bottom (from /drafts, /queue or a failure notice);
     the old card goes, so only one card of a draft is live."""
@@ -347,12 +344,12 @@ _ACTIONS = {
     "dly": _delete,
     "sp": _split,
     "un": _undo,
-    "ph": _photos,
     "op": _open,
     "pr": _retry_publish,
     "vc": _marketplace_category,
     "vca": _marketplace_category_then_approve,
     **EDIT_ACTIONS,
+    **PHOTO_ACTIONS,
 }
 
 

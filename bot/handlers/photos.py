@@ -57,7 +57,7 @@ def classify(message: Message) -> Incoming:
 
 
 async def receive(update: Update, context: BotContext) -> None:
-    """Add the attachment to the seller's current batch."""
+    """Add the attachment to the draft whose card it replies to, else to the current batch."""
     state = context.state
     message = update.effective_message
     assert message is not None
@@ -73,6 +73,14 @@ async def receive(update: Update, context: BotContext) -> None:
             return
     incoming = classify(message)
     incoming.order = update.update_id  # the seller's order, whatever order handlers run in
+    replied = message.reply_to_message
+    if replied is not None:  # photos for a card's draft, not a new item
+        draft = await state.services.drafts.by_card(
+            message.chat_id, replied.message_id, seller.user_id
+        )
+        if draft is not None:
+            await state.card_photos.receive(seller.user_id, message.chat_id, lang, draft, incoming)
+            return
     await state.intake.receive(seller, message.chat_id, lang, incoming)
 
 

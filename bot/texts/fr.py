@@ -243,6 +243,40 @@ TEXTS: dict[str, str] = {
     "ask_other_size": "Envoyez la taille indiquée sur l'étiquette (par ex. 38, M, W32 L34).",
     "pick_cover": "Appuyez sur la photo à mettre en couverture.",
     "cover_set": "Photo de couverture modifiée.",
+    # --- a draft's photos, from its card ----------------------------------------------------
+    "btn_photo_earlier": "⬅️ Avant",
+    "btn_photo_later": "Après ➡️",
+    "btn_photo_to": "→ {count}",
+    "btn_photo_to_cover": "→ Couverture",
+    "btn_photo_remove": "🗑 Retirer cette photo",
+    "btn_photo_back": "Retour aux photos",
+    "btn_photo_undo": "↩️ Remettre la photo",
+    "btn_photos_show": "🖼 Les revoir numérotées",
+    "btn_photos_add": "➕ Ajouter des photos",
+    "photos_menu": "Appuyez sur le numéro d'une photo pour la déplacer ou la retirer (la photo 1 "
+    "est la couverture). Pour ajouter des photos, répondez à cette fiche avec elles.",
+    "photos_add_how": "Répondez à cette fiche avec les photos à ajouter : {max} photos au plus "
+    "en tout.",
+    "photo_picked": "Photo {number} sur {count} : déplacez-la ou retirez-la.",
+    "photo_moved": "La photo {before} est maintenant la photo {after}.",
+    "photo_moved_cover": "La photo {before} est maintenant la couverture.",
+    "photo_not_moved": "Elle y est déjà.",
+    "photo_removed": "Photo {number} retirée : {count} {count|photo reste|photos restent}.",
+    "photo_put_back": "La photo {number} est revenue.",
+    "photos_added_note": "{added} {added|photo ajoutée|photos ajoutées} : {count} en tout.",
+    "photos_added": "Brouillon #{id} : {added} {added|photo ajoutée|photos ajoutées}, {count} "
+    "en tout.",
+    "photos_not_added": "Non ajoutées au brouillon #{id} :",
+    "photos_locked": "Le brouillon #{id} est en cours de publication ou publié : ses photos ne "
+    "peuvent plus changer.",
+    "skip_on_draft": "déjà sur ce brouillon",
+    "skip_listing_full": "l'annonce est complète ({max} photos au plus sur Vinted)",
+    "err_photo_gone": "Cette photo n'est plus sur ce brouillon : rouvrez ses photos.",
+    "err_photo_last": "Une annonce a besoin d'au moins une photo : ajoutez-en une autre avant "
+    "de retirer celle-ci.",
+    "err_photos_full": "Une annonce Vinted prend {max} photos au plus : ce brouillon en a "
+    "{count}.",
+    "err_photo_duplicate": "Cette photo est déjà sur le brouillon (photo {number}).",
     "field_updated": "{field} : {before} -> {after}",
     "edited": "Mis à jour.",
     "btn_undo_edit": "↩️ Annuler la modification",

@@ -76,6 +76,15 @@ class DraftRepository:
         async with self.db.reading() as tx:
             return await load_drafts(tx, "WHERE d.batch_id = ? ORDER BY d.id", (batch_id,))
 
+    async def holds(self, photo_id: int) -> bool:
+        """True when a draft shows this photo, or a deleted draft that may come back does."""
+        found = await self.db.scalar(
+            "SELECT EXISTS (SELECT 1 FROM draft_photos WHERE photo_id = ?)"
+            " OR EXISTS (SELECT 1 FROM draft_trash_photos WHERE photo_id = ?)",
+            (photo_id, photo_id),
+        )
+        return bool(found)
+
     async def of_statuses(self, user_id: int, statuses: Iterable[DraftStatus]) -> list[Draft]:
         """Return the seller's drafts in these statuses, oldest first."""
         where, params = _status_filter(user_id, statuses)

@@ -111,16 +111,20 @@ class Relister:
         account = await self.waiting.account(user_id)
         if account.paused_reason is not None:
             return None
-        if any(due(entry) <= now for entry in await self.waiting.queued(user_id)):
-            return None  # drafts waiting to be published go first
         rules = await self.rules(user_id)
         relists = await self.repo.of_user(user_id, (m.RUNNING, m.QUEUED))
-        # One a kill left running goes on at once (its old listing may be down already).
-        relist = next((r for r in relists if r.status == m.RUNNING), None)
-        if relist is None:
-            relist = next((r for r in relists if (r.retry_at or now) <= now), None)
-            if relist is None:
-                return None
+        due_now = [r for r in relists if r.status == m.RUNNING or (r.retry_at or now) <= now]
+        # One a kill left running goes first, then one whose old listing is down (or going):
+        # those are finished before new drafts and outside the hours and cap, as the item
+        # must not stay offline; the others wait for the drafts due and the pacing.
+        midway = (m.DELETING, m.COMPLETE)
+        due_now.sort(key=lambda r: (r.status != m.RUNNING, r.step not in midway, r.id))
+        if not due_now:
+            return None
+        relist = due_now[0]
+        if relist.status == m.QUEUED and relist.step not in midway:
+            if any(due(entry) <= now for entry in await self.waiting.queued(user_id)):
+                return None  # drafts waiting to be published go first
             start, end = rules.day_bounds(now)
             done_today = await self.attempts.count_published(user_id, start, end)
             ready = max(account_ready(now, account), relist.retry_at or now)
@@ -246,12 +250,15 @@ class Relister:
                 await self.repo.advance(relist, self.owner, m.DELETE, copy_id=found)
                 return None
         priced = _at_price(draft, relist.price)
+        footer = (await self.rules(draft.user_id)).footer  # the seller's, as it is now
         try:
             category = await self.catalogs.choice_for(draft)
             if category is None:
                 raise ListingInvalid("category", "the marketplace's category is not known")
             photos = await self.photos.get_photos(draft.photo_ids, draft.user_id)
-            form = self.marketplace.form_for(priced, photos, self.config.data_dir, category)
+            form = self.marketplace.form_for(
+                priced, photos, self.config.data_dir, category, footer
+            )
         except ListingInvalid as exc:
             await self.repo.end(relist, self.owner, m.FAILED, f"{exc.field}: {exc}")
             await self._tell(relist, draft, "failed", "field_rejected", str(exc))

@@ -82,6 +82,7 @@ def build_application(settings: Settings, services: Services) -> App:
         services.market,
         settings.data_dir,
         settings.card_interval_seconds,
+        sellers=services.sellers,
     )
     notifier = TelegramRelistNotifier(sender, services.sellers)
     queue = services.publishing_queue(notifier)

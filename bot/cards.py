@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -16,6 +17,7 @@ from core.drafts.models import Draft, DraftStatus
 from core.drafts.split import Albums
 from core.market.models import Basis
 from core.models import Condition
+from core.quality.footer import footer_to_add
 
 CAPTION_LIMIT = 1024
 
@@ -207,8 +209,10 @@ def render_caption(
     merged: Albums | None = None,
     basis: Basis | None = None,
     lookalike: Lookalike | None = None,
+    footer: Sequence[str] = (),
 ) -> str:
-    """Return the card caption (HTML), always within Telegram's 1024-character limit."""
+    """Return the card caption (HTML), always within Telegram's 1024-character limit; the
+    seller's footer, added when it is published, is said on a line of its own."""
     if draft.status is DraftStatus.FAILED and not draft.title:
         return _fit([], "", [f"#{draft.id}", status_line(draft, lang)])
     confirm = f" ({t(lang, 'card_to_confirm')})"
@@ -235,10 +239,17 @@ def render_caption(
     tail = [status]
     if note:  # already HTML: the change lines escape the values they show
         tail.insert(0, f"<i>{note}</i>")
+    if added := footer_to_add(draft.description, footer):  # never cut, unlike the body
+        tail.insert(0, f"<i>{t(lang, 'card_footer', footer=footer_shown(added))}</i>")
     body = escape(draft.description)
     if draft.hashtags:
         body += "\n" + escape(" ".join(draft.hashtags))
     return _fit(head, body, tail)
+
+
+def footer_shown(footer: Sequence[str]) -> str:
+    """Return the footer's lines on one line of HTML, as the settings and the card show it."""
+    return " · ".join(escape(line) for line in footer)
 
 
 def _fact(draft: Draft, name: str, lang: str, confirm: str, placed: Placement) -> str:

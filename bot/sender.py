@@ -19,6 +19,7 @@ from core.drafts.service import DraftService
 from core.drafts.split import DraftSplitter
 from core.intake.models import Photo
 from core.market.service import MarketService
+from core.sellers.service import SellerService
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,11 @@ class Sender:
         market: MarketService,
         data_dir: Path,
         interval: float,
+        *,
+        sellers: SellerService,
     ) -> None:
         self.market = market
+        self.sellers = sellers  # the footer the card says is added
         self.bot = bot
         self.drafts = drafts
         self.catalogs = catalogs
@@ -85,7 +89,10 @@ class Sender:
         basis = await self.market.basis(draft)
         placement = await self._placement(draft)
         lookalike = await self.drafts.lookalike(draft, photos)
-        caption = cards.render_caption(draft, lang, note, placement, merged, basis, lookalike)
+        footer = await self.sellers.footer(draft.user_id)
+        caption = cards.render_caption(
+            draft, lang, note, placement, merged, basis, lookalike, footer
+        )
         markup = keyboards.main_keyboard(
             draft,
             lang,

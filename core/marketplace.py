@@ -216,8 +216,10 @@ class Marketplace(Protocol):
         photos: Sequence[Photo],
         data_dir: Path,
         category: CategoryChoice,
+        footer: Sequence[str] = (),
     ) -> ListingForm:
-        """Map a draft, its photos (cover first) and its category to the upload form.
+        """Map a draft, its photos (cover first) and its category to the upload form, the
+        seller's footer after the description (once).
 
         Raise ListingInvalid when the draft lacks something the form needs.
         """

@@ -27,6 +27,7 @@ from core.drafts.drafting import DraftingConfig, DraftingService
 from core.drafts.editing import DraftEditor
 from core.drafts.export import Exporter
 from core.drafts.followup import FollowThrough
+from core.drafts.footer_check import FooterCheck
 from core.drafts.lookalike import LookalikeFinder
 from core.drafts.photos import DraftPhotos
 from core.drafts.repository import DraftRepository
@@ -113,6 +114,7 @@ class Services:
     exporter: Exporter
     purge: Purge
     access: AccessControl
+    footers: FooterCheck
 
     def publishing_queue(self, notifier: NotifierPort) -> PublishingQueue:
         """Build the queue that tells the seller through this notifier."""
@@ -235,6 +237,7 @@ async def build_services(
         base_url=settings.vinted_base_url,
     )
     limits = ImageLimits.from_settings(settings)
+    sellers = SellerService(repos.sellers, listing_language=settings.listing_language)
     drafting = DraftingService(
         repos.batches,
         repos.drafts,
@@ -245,6 +248,7 @@ async def build_services(
         phrases=load_marketing_phrases(settings.marketing_phrases_file),
         config=DraftingConfig(concurrency=settings.analysis_concurrency),
         categories=catalogs,
+        footers=sellers,
     )
     editor = DraftEditor(
         repos.drafts,
@@ -269,7 +273,7 @@ async def build_services(
         settings=settings,
         repos=repos,
         analyser=analyser,
-        sellers=SellerService(repos.sellers, listing_language=settings.listing_language),
+        sellers=sellers,
         intake=IntakeService(
             repos.batches,
             repos.sellers,
@@ -303,4 +307,5 @@ async def build_services(
         exporter=Exporter(repos.drafts, repos.batches, settings.data_dir),
         purge=Purge(db, settings.data_dir),
         access=AccessControl(repos.sellers, settings.allowed_user_ids),
+        footers=FooterCheck(repos.drafts, drafting),
     )

@@ -7,7 +7,7 @@ maps drafts to forms with the real Vinted mapping, so what it receives is what V
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -164,9 +164,14 @@ class StandInVinted:
         return self.market
 
     def form_for(
-        self, draft: Draft, photos: list[Photo], data_dir: Path, category: CategoryChoice
+        self,
+        draft: Draft,
+        photos: list[Photo],
+        data_dir: Path,
+        category: CategoryChoice,
+        footer: Sequence[str] = (),
     ) -> ListingToPublish:
-        return form_for(draft, photos, data_dir, category)
+        return form_for(draft, photos, data_dir, category, footer)
 
     def listing_url(self, item_id: int) -> str:
         return f"{BASE}/items/{item_id}"

@@ -12,6 +12,7 @@ from bot import keyboards
 from bot.changes import edit_note
 from bot.context import BotContext
 from bot.handlers.session import take_cookies
+from bot.handlers.settings import take_footer
 from bot.state import BotState
 from bot.texts import t
 from core.catalog import search_categories
@@ -32,6 +33,13 @@ async def on_text(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     if awaiting and awaiting.kind is AwaitKind.COOKIES:
         await take_cookies(state, message, seller.user_id, lang, message.text)
+        return
+    if (
+        awaiting
+        and awaiting.kind is AwaitKind.FOOTER
+        and (replied is None or replied.message_id == awaiting.prompt_message_id)
+    ):
+        await take_footer(state, message, seller.user_id, lang, message.text)
         return
     if (
         awaiting

@@ -1,16 +1,21 @@
-"""/settings: languages, grouping, publishing mode and relisting, with buttons."""
+"""/settings: languages, grouping, publishing mode, relisting and the footer, with buttons."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import cards, keyboards
 from bot.context import BotContext
+from bot.state import BotState
 from bot.texts import LANGUAGES, t
 from core.config import Settings
 from core.models import GroupingMode
+from core.quality import DESCRIPTION_MAX_CHARS
+from core.quality.footer import FOOTER_LINE_MAX, FOOTER_MAX_LINES, FooterRefused
 from core.relisting.models import AFTER_DAYS_CHOICES, RELIST_MODES
-from core.sellers.models import Seller
+from core.sellers.models import AwaitKind, Seller
 from core.sellers.service import LISTING_LANGUAGES, PUBLISH_MODES, SettingRefused
 
 UI_LANGUAGES = tuple(LANGUAGES)
@@ -40,6 +45,9 @@ def render(user: Seller, lang: str, defaults: Settings) -> tuple[str, InlineKeyb
             percent=f"{defaults.relist_price_drop_percent:g}",
         )
     )
+    footer = user.settings.footer
+    shown = cards.footer_shown(footer) if footer else t(lang, "settings_footer_none")
+    text += "\n" + t(lang, "settings_footer", footer=shown)
 
     def button(label: str, key: str, value: str, current: str) -> InlineKeyboardButton:
         shown = (
@@ -70,6 +78,11 @@ def render(user: Seller, lang: str, defaults: Settings) -> tuple[str, InlineKeyb
                 for d in AFTER_DAYS_CHOICES
             ]
         )
+    footer_row = [InlineKeyboardButton(t(lang, "btn_footer"), callback_data="s:0:ft:ask")]
+    if footer:
+        remove = t(lang, "btn_footer_remove")
+        footer_row.append(InlineKeyboardButton(remove, callback_data="s:0:ft:rm"))
+    rows.append(footer_row)
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -92,8 +105,16 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(t(context.lang, "old_button"))  # forged: not on the settings
         return
     sellers = state.services.sellers
+    if callback is not None and callback.action == "ft" and callback.arg == "ask":
+        assert isinstance(query.message, Message)  # a text message, checked above
+        await ask_footer(state, query.message, seller.user_id, context.lang)
+        await query.answer()
+        return
     try:
-        if callback is not None and callback.action == "ll":
+        if callback is not None and callback.action == "ft" and callback.arg == "rm":
+            seller = await sellers.set_footer(seller.user_id, None)
+            await recheck_drafts(state, seller.user_id, context.lang)
+        elif callback is not None and callback.action == "ll":
             seller = await sellers.set_listing_language(seller.user_id, callback.arg)
         elif callback is not None and callback.action == "ul" and callback.arg in UI_LANGUAGES:
             seller = await sellers.set_ui_language(seller.user_id, callback.arg)
@@ -111,3 +132,54 @@ async def on_button(update: Update, context: BotContext) -> None:
     text, markup = render(seller, lang, state.settings)
     await query.edit_message_text(text, reply_markup=markup)
     await query.answer(t(lang, "settings_saved"))
+
+
+# ---- the footer, typed by the seller ---------------------------------------------------------
+
+
+async def ask_footer(state: BotState, message: Message, user_id: int, lang: str) -> None:
+    """Ask for the footer's lines and wait for them."""
+    prompt = await message.reply_text(
+        t(lang, "footer_ask", lines=FOOTER_MAX_LINES, chars=FOOTER_LINE_MAX)
+    )
+    await state.services.sellers.await_answer(
+        user_id, AwaitKind.FOOTER, prompt_message_id=prompt.message_id
+    )
+
+
+async def take_footer(
+    state: BotState, message: Message, user_id: int, lang: str, typed: str
+) -> None:
+    """Set the footer the seller typed ("-" removes it), or say what is wrong and wait on."""
+    sellers = state.services.sellers
+    try:
+        seller = await sellers.set_footer(user_id, typed)
+    except FooterRefused as exc:
+        await message.reply_text(refusal(exc, lang))
+        return
+    await sellers.stop_waiting(user_id, AwaitKind.FOOTER)
+    footer = seller.settings.footer
+    if footer:
+        said = t(lang, "footer_saved", footer="\n".join(map(html.escape, footer)))
+    else:
+        said = t(lang, "footer_removed")
+    too_long = await recheck_drafts(state, user_id, lang)
+    if too_long:
+        limit = f"{DESCRIPTION_MAX_CHARS:,}".replace(",", " " if lang == "fr" else ",")
+        said += "\n\n" + t(lang, "footer_drafts_too_long", count=too_long, max=limit)
+    await message.reply_text(said)
+
+
+def refusal(exc: FooterRefused, lang: str) -> str:
+    """Say in the seller's language what is wrong with the footer they typed."""
+    limit = FOOTER_MAX_LINES if exc.reason == "too_many_lines" else FOOTER_LINE_MAX
+    return t(lang, f"footer_{exc.reason}", line=exc.line, count=exc.count, max=limit)
+
+
+async def recheck_drafts(state: BotState, user_id: int, lang: str) -> int:
+    """Hold the open drafts to the new footer, refresh the cards whose verdict changed, and
+    return how many drafts are now too long."""
+    changed, too_long = await state.services.footers.recheck_open(user_id)
+    for draft in changed:
+        await state.sender.refresh_card(draft, lang)
+    return too_long

@@ -347,6 +347,49 @@ TEXTS: dict[str, str] = {
     "btn_relist_mode_ask": "Relist: ask me",
     "btn_relist_mode_auto": "Relist: auto",
     "btn_relist_days": "{count} d",
+    "settings_footer": "Footer: {footer}",
+    "settings_footer_none": "none",
+    "btn_footer": "Footer…",
+    "btn_footer_remove": "Remove the footer",
+    "footer_ask": (
+        "<b>Your footer</b>: the lines added at the end of every description when it is "
+        'published ("Shipped within 24 h", "Bundles welcome").\n'
+        "Send them, one per line: {lines} lines of {chars} characters at most. No links, "
+        "e-mail addresses or phone numbers: Vinted does not allow contact details.\n"
+        "Send - to remove your footer, /cancel to keep it as it is."
+    ),
+    "footer_saved": "Footer saved. Every description will end with:\n<i>{footer}</i>",
+    "footer_removed": "Footer removed: descriptions are published as they are.",
+    "footer_drafts_too_long": (
+        "{count} {count|draft|drafts} now {count|needs|need} a shorter description: with "
+        "the footer, {count|it goes|they go} over {max} characters."
+    ),
+    "footer_empty": "That footer is empty. Send its lines, - to remove it, or /cancel.",
+    "footer_too_many_lines": "That is {count} lines: {max} at most, please. Send it again.",
+    "footer_line_too_long": (
+        "Line {line} has {count} characters: {max} at most, please. Send the footer again."
+    ),
+    "footer_email": (
+        "Line {line} holds an e-mail address: Vinted does not allow contact details in a "
+        "listing. Send the footer again without it."
+    ),
+    "footer_link": (
+        "Line {line} holds a link: Vinted does not allow links or contact details in a "
+        "listing. Send the footer again without it."
+    ),
+    "footer_phone": (
+        "Line {line} holds a phone number: Vinted does not allow contact details in a "
+        "listing. Send the footer again without it."
+    ),
+    "footer_handle": (
+        "Line {line} holds an @ account name: Vinted does not allow contact details in a "
+        "listing. Send the footer again without it."
+    ),
+    "footer_hashtag": (
+        "Line {line} holds a hashtag: hashtags go with the listing's own hashtags. Send the "
+        "footer again without it."
+    ),
+    "card_footer": "+ your footer: {footer}",
     # --- relisting ----------------------------------------------------------------------------
     "relist_offer": (
         "<b>{count} of your listings {count|has|have} not sold in {days} days.</b> "

@@ -371,6 +371,57 @@ TEXTS: dict[str, str] = {
     "btn_relist_mode_ask": "Remise en ligne : me demander",
     "btn_relist_mode_auto": "Remise en ligne : auto",
     "btn_relist_days": "{count} j",
+    "settings_footer": "Pied d'annonce : {footer}",
+    "settings_footer_none": "aucun",
+    "btn_footer": "Pied d'annonce…",
+    "btn_footer_remove": "Retirer le pied d'annonce",
+    "footer_ask": (
+        "<b>Votre pied d'annonce</b> : les lignes ajoutées à la fin de chaque description "
+        "à la publication (« Envoi sous 24 h », « Lot possible »).\n"
+        "Envoyez-les, une par ligne : {lines} lignes de {chars} caractères au plus. Ni lien, "
+        "ni adresse e-mail, ni numéro de téléphone : Vinted interdit les coordonnées.\n"
+        "Envoyez - pour retirer votre pied d'annonce, /cancel pour le garder tel quel."
+    ),
+    "footer_saved": (
+        "Pied d'annonce enregistré. Chaque description se terminera par :\n<i>{footer}</i>"
+    ),
+    "footer_removed": "Pied d'annonce retiré : les descriptions sont publiées telles quelles.",
+    "footer_drafts_too_long": (
+        "{count} {count|brouillon demande|brouillons demandent} désormais une description "
+        "plus courte : avec le pied d'annonce, {count|il dépasse|ils dépassent} {max} "
+        "caractères."
+    ),
+    "footer_empty": (
+        "Ce pied d'annonce est vide. Envoyez ses lignes, - pour le retirer, ou /cancel."
+    ),
+    "footer_too_many_lines": (
+        "Cela fait {count} lignes : {max} au plus, s'il vous plaît. Renvoyez-le."
+    ),
+    "footer_line_too_long": (
+        "La ligne {line} fait {count} caractères : {max} au plus, s'il vous plaît. "
+        "Renvoyez le pied d'annonce."
+    ),
+    "footer_email": (
+        "La ligne {line} contient une adresse e-mail : Vinted interdit les coordonnées dans "
+        "une annonce. Renvoyez le pied d'annonce sans elle."
+    ),
+    "footer_link": (
+        "La ligne {line} contient un lien : Vinted interdit les liens et les coordonnées dans "
+        "une annonce. Renvoyez le pied d'annonce sans lui."
+    ),
+    "footer_phone": (
+        "La ligne {line} contient un numéro de téléphone : Vinted interdit les coordonnées "
+        "dans une annonce. Renvoyez le pied d'annonce sans lui."
+    ),
+    "footer_handle": (
+        "La ligne {line} contient un nom de compte en @ : Vinted interdit les coordonnées "
+        "dans une annonce. Renvoyez le pied d'annonce sans lui."
+    ),
+    "footer_hashtag": (
+        "La ligne {line} contient un hashtag : les hashtags vont avec ceux de l'annonce. "
+        "Renvoyez le pied d'annonce sans lui."
+    ),
+    "card_footer": "+ votre pied d'annonce : {footer}",
     # --- remise en ligne ----------------------------------------------------------------------
     "relist_offer": (
         "<b>{count} de vos annonces {count|ne s'est pas vendue|ne se sont pas vendues} en "

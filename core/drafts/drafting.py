@@ -25,7 +25,7 @@ from core.intake.models import Batch, BatchStatus, Photo
 from core.intake.repository import BatchRepository
 from core.models import GroupingMode, Progress, Usage
 from core.pricing import PriceRules, suggest_price
-from core.quality import MarketingPhrases, enforce, find_marketing_phrases
+from core.quality import MarketingPhrases, description_room, enforce, find_marketing_phrases
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,12 @@ class CategoryResolver(Protocol):
     """Places a draft in the marketplace's own tree (core.catalogs.service.CatalogService)."""
 
     async def resolve(self, draft: Draft) -> object: ...
+
+
+class Footers(Protocol):
+    """The lines a seller adds to every description (core.sellers.service.SellerService)."""
+
+    async def footer(self, user_id: int) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,10 @@ class DraftingService:
         phrases: MarketingPhrases,
         config: DraftingConfig = DraftingConfig(),
         categories: CategoryResolver | None = None,
+        footers: Footers | None = None,
     ) -> None:
         self.batches = batches
+        self.footers = footers
         self.categories = categories
         self.drafts = drafts
         self.analyser = analyser
@@ -245,8 +253,13 @@ class DraftingService:
     async def _checked(self, draft: Draft, listing: Listing, to_confirm: list[str]) -> Draft:
         """Price the listing, run the quality gates, and ask the model once to fix the rest."""
         listing = self._priced(listing)
+        footer = await self.footer(draft.user_id)
         report = enforce(
-            listing, language=draft.language, to_confirm=to_confirm, phrases=self.phrases
+            listing,
+            language=draft.language,
+            to_confirm=to_confirm,
+            phrases=self.phrases,
+            footer=footer,
         )
         if report.needs_model:
             try:
@@ -255,7 +268,7 @@ class DraftingService:
                         report.listing,
                         report.needs_model,
                         language=draft.language,
-                        details=self._details(report.listing),
+                        details=self._details(report.listing, footer),
                     )
                 draft.usage = draft.usage + usage
                 corrected, _ = to_listing(fixed)
@@ -272,6 +285,7 @@ class DraftingService:
                     language=draft.language,
                     to_confirm=report.to_confirm,
                     phrases=self.phrases,
+                    footer=footer,
                 )
             except (AnalysisUnavailable, AnalysisBadAnswer) as exc:
                 log.info("draft correction skipped: %s", exc)
@@ -282,11 +296,22 @@ class DraftingService:
             to_confirm=report.to_confirm,
         )
 
-    def _details(self, listing: Listing) -> dict[str, list[str]]:
-        """Name the marketing phrases found, so the model knows exactly what to rewrite."""
+    def _details(self, listing: Listing, footer: list[str]) -> dict[str, list[str]]:
+        """Name the marketing phrases found and the description's room, so the model knows
+        exactly what to rewrite."""
         text = "\n".join([listing.title, listing.description, *listing.hashtags])
         found = find_marketing_phrases(text, self.phrases)
-        return {"marketing_phrases": found} if found else {}
+        details = {"marketing_phrases": found} if found else {}
+        room = description_room(footer)
+        if len(listing.description) > room:
+            details["description_too_long"] = [
+                f"{len(listing.description)} characters: {room} at most"
+            ]
+        return details
+
+    async def footer(self, user_id: int) -> list[str]:
+        """Return the lines the seller adds to every description."""
+        return await self.footers.footer(user_id) if self.footers is not None else []
 
     def _priced(self, listing: Listing) -> Listing:
         price = suggest_price(
@@ -298,13 +323,14 @@ class DraftingService:
         )
         return listing.model_copy(update={"price": price})
 
-    async def recheck(self, draft: Draft) -> Draft:
+    async def recheck(self, draft: Draft, footer: list[str] | None = None) -> Draft:
         """Re-run the quality gates on a draft the seller changed, keeping its price."""
         report = enforce(
             draft.listing(),
             language=draft.language,
             to_confirm=draft.to_confirm,
             phrases=self.phrases,
+            footer=await self.footer(draft.user_id) if footer is None else footer,
         )
         return draft.with_listing(
             report.listing,

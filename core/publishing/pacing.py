@@ -1,7 +1,8 @@
 """Pacing, per account: a least interval with jitter, a daily cap on the seller's local day,
 optional publishing hours in the seller's time zone. Sellers override the bot-wide defaults in
 their settings: publish_min_interval_seconds, publish_jitter, publish_daily_cap, publish_hours,
-publish_mode, timezone. A new pacing rule goes here (AccountRules.earliest).
+publish_mode, timezone, and the footer every listing of theirs ends with. A new pacing rule
+goes here (AccountRules.earliest).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.quality.footer import check_footer
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +97,7 @@ def _utc(moment: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class AccountRules:
-    """The pacing one seller's account publishes under."""
+    """The pacing one seller's account publishes under, and the footer of its listings."""
 
     min_interval: timedelta
     jitter: float
@@ -103,6 +106,7 @@ class AccountRules:
     hours_text: str
     mode: str
     timezone: ZoneInfo
+    footer: tuple[str, ...] = ()
 
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.timezone).date()
@@ -166,6 +170,8 @@ class PublishingConfig:
         hours = parse_hours(hours_text)
         mode = _override(overrides, "publish_mode", self.mode, _mode)
         zone = _override(overrides, "timezone", ZoneInfo(self.timezone), _zone)
+        none: tuple[str, ...] = ()
+        footer = _override(overrides, "footer", none, lambda v: tuple(check_footer(v)))
         return AccountRules(
             min_interval=timedelta(seconds=interval),
             jitter=jitter,
@@ -174,6 +180,7 @@ class PublishingConfig:
             hours_text=hours_text if hours else "",
             mode=mode,
             timezone=zone,
+            footer=footer,
         )
 
 

@@ -211,7 +211,9 @@ class PublishingQueue:
             if category is None:
                 raise ListingInvalid("category", "the marketplace's category is still to choose")
             photos = await self.photos.get_photos(draft.photo_ids, draft.user_id)
-            form = self.marketplace.form_for(draft, photos, self.config.data_dir, category)
+            form = self.marketplace.form_for(
+                draft, photos, self.config.data_dir, category, rules.footer
+            )
         except ListingInvalid as exc:
             detail = {"kind": "field_rejected", "field": exc.field, "message": str(exc)}
             return await self._apply(attempt_id, entry, policy.failed(entry, detail), None)

@@ -8,6 +8,7 @@ from core.quality.gates import (
     MODEL_FIXES,
     QualityReport,
     default_size_label,
+    description_room,
     enforce,
 )
 from core.quality.hashtags import HASHTAGS_MAX, HASHTAGS_MIN
@@ -27,6 +28,7 @@ __all__ = [
     "MarketingPhrases",
     "QualityReport",
     "default_size_label",
+    "description_room",
     "enforce",
     "find_marketing_phrases",
     "load_marketing_phrases",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from core.catalog import get_category
 from core.drafts.models import Listing
 from core.models import Condition, Price
+from core.quality.footer import footer_length, with_footer
 from core.quality.hashtags import (
     HASHTAGS_MAX,
     HASHTAGS_MIN,
@@ -79,6 +80,11 @@ class QualityReport:
     repairs: list[str]  # what was repaired, for logs and stats
 
 
+def description_room(footer: Sequence[str] | None = None) -> int:
+    """Return the characters a description may have, the seller's footer left room for."""
+    return DESCRIPTION_MAX_CHARS - footer_length(footer)
+
+
 def default_size_label(language: str) -> str:
     """Return the size shown while the size is unreadable, in the listing's language."""
     return _SIZE_LABELS.get(language, _SIZE_LABELS["en"])
@@ -90,8 +96,13 @@ def enforce(
     language: str = "fr",
     to_confirm: Iterable[str] = (),
     phrases: MarketingPhrases | None = None,
+    footer: Sequence[str] | None = None,
 ) -> QualityReport:
-    """Repair what can be repaired without the model, then report what keeps it unpublishable."""
+    """Repair what can be repaired without the model, then report what keeps it unpublishable.
+
+    The seller's footer counts towards the description's length (it is published with it); the
+    least number of lines is the description's own, as a footer says nothing of the item.
+    """
     phrases = phrases or packaged_phrases()
     repairs: list[str] = []
     missing: set[str] = set()
@@ -158,7 +169,7 @@ def enforce(
         missing.add("description_missing")
     elif len(lines) < DESCRIPTION_MIN_LINES or has_hashtag(description):
         missing.add("description_invalid")
-    elif len(description) > DESCRIPTION_MAX_CHARS:
+    elif len(with_footer(description, footer)) > DESCRIPTION_MAX_CHARS:
         missing.add("description_too_long")
     if phrases.find(description) or phrases.find(title):
         missing.add("marketing_phrases")

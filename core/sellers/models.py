@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from core.quality.footer import check_footer
+
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +29,12 @@ class SellerSettings(BaseModel):
     ui_language_chosen: bool = False  # chosen in /settings; until then it follows Telegram
     relist_mode: Literal["off", "ask", "auto"] | None = None  # relisting what did not sell
     relist_after_days: int | None = Field(None, ge=1, le=365)
+    footer: list[str] | None = None  # lines added to every published description
+
+    @field_validator("footer")
+    @classmethod
+    def _valid_footer(cls, value: list[str] | None) -> list[str] | None:
+        return check_footer(value) if value else None  # FooterRefused is a ValueError
 
     @field_validator("timezone")
     @classmethod
@@ -70,6 +78,7 @@ class Seller(BaseModel):
 class AwaitKind(StrEnum):
     FIELD = "field"  # a value for one field of a draft (category: a search for it)
     COOKIES = "cookies"  # the Vinted cookies after /connect
+    FOOTER = "footer"  # the seller's footer lines, after /settings' Footer button
 
 
 class Awaiting(BaseModel):

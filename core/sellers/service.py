@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any, get_args
 
 from core.config import Language
+from core.quality.footer import parse_footer
 from core.relisting.models import AFTER_DAYS_CHOICES, RELIST_MODES
 from core.sellers.models import Awaiting, AwaitKind, Seller
 from core.sellers.repository import SellerRepository
@@ -83,6 +84,19 @@ class SellerService:
                 raise SettingRefused(f"relisting after {after_days!r} days")
             changes["relist_after_days"] = after_days
         return await self.repo.update(user_id, settings=changes)
+
+    async def set_footer(self, user_id: int, typed: str | None) -> Seller:
+        """Set the footer from the lines the seller typed ("-" or None removes it).
+
+        Raises FooterRefused (saying what is wrong) and keeps the footer as it was.
+        """
+        lines = parse_footer(typed) if typed is not None else None
+        return await self.repo.update(user_id, settings={"footer": lines})
+
+    async def footer(self, user_id: int) -> list[str]:
+        """Return the lines added to the seller's published descriptions (none: [])."""
+        seller = await self.repo.get(user_id)
+        return list(seller.settings.footer or []) if seller else []
 
     async def change_settings(self, user_id: int, **settings: Any) -> Seller:
         """Set typed settings (None restores the default)."""

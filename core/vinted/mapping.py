@@ -10,6 +10,7 @@ from core.drafts.models import Draft
 from core.intake.models import Photo
 from core.marketplace import CategoryChoice, ListingInvalid
 from core.models import Condition
+from core.quality.footer import with_footer
 from core.vinted.listing import ListingToPublish
 
 # Vinted's `status_id` per condition (UPLOAD-FORM.md section 4).
@@ -32,9 +33,16 @@ def condition_id(condition: Condition) -> int:
 
 
 def form_for(
-    draft: Draft, photos: Sequence[Photo], data_dir: Path, category: CategoryChoice
+    draft: Draft,
+    photos: Sequence[Photo],
+    data_dir: Path,
+    category: CategoryChoice,
+    footer: Sequence[str] = (),
 ) -> ListingToPublish:
-    """Build the upload form's values from a draft, its photos (cover first) and its leaf."""
+    """Build the upload form's values from a draft, its photos (cover first) and its leaf.
+
+    The description is the draft's, then the seller's footer (once), then the hashtags.
+    """
     ours = get_category(draft.category)
     if ours is None:
         raise ListingInvalid("category", f"unknown category {draft.category!r}")
@@ -44,7 +52,7 @@ def form_for(
         raise ListingInvalid("condition", "the draft has no condition")
     if not photos:
         raise ListingInvalid("photos", "the draft has no photos")
-    description = draft.description.strip()
+    description = with_footer(draft.description, footer)
     if draft.hashtags:
         description = f"{description}\n\n{' '.join(draft.hashtags)}"
     return ListingToPublish(

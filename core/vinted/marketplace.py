@@ -58,9 +58,14 @@ class VintedMarketplace:
         return await self.publisher.read_market(cookies, query, on_cookies=on_cookies)
 
     def form_for(
-        self, draft: Draft, photos: Sequence[Photo], data_dir: Path, category: CategoryChoice
+        self,
+        draft: Draft,
+        photos: Sequence[Photo],
+        data_dir: Path,
+        category: CategoryChoice,
+        footer: Sequence[str] = (),
     ) -> ListingToPublish:
-        return form_for(draft, photos, data_dir, category)
+        return form_for(draft, photos, data_dir, category, footer)
 
     async def publish(
         self,

@@ -27,7 +27,7 @@ TEXTS: dict[str, str] = {
         "/regen 12 Zara, M - analyse draft #12 again with your hint\n"
         "/stats - this month's figures\n"
         "/export - a ZIP of your drafts and photos\n"
-        "/settings - languages, grouping, publish or save as Vinted drafts\n"
+        "/settings - languages, grouping, publish or Vinted drafts, relisting\n"
         "/connect - connect your Vinted account; /disconnect to forget it\n"
         "/status - your Vinted session and the publishing queue\n"
         "/check - check that Vinted's upload page has what I need\n"

@@ -34,7 +34,7 @@ TEXTS: dict[str, str] = {
         "/regen 12 Zara, M - réanalyser le brouillon #12 avec votre indication\n"
         "/stats - les chiffres du mois\n"
         "/export - un ZIP de vos brouillons et de leurs photos\n"
-        "/settings - langues, regroupement, publication ou brouillons Vinted\n"
+        "/settings - langues, regroupement, publication ou brouillons, remise en ligne\n"
         "/connect - connecter votre compte Vinted ; /disconnect pour l'oublier\n"
         "/status - votre session Vinted et la file de publication\n"
         "/check - vérifier que la page de dépôt Vinted a ce qu'il me faut\n"

@@ -1,16 +1,12 @@
 """Relisting, run by the publishing queue's pacing: draft-first, one step at a time, once.
 
-A queued relist is claimed under the account's one lock (no publish beside it), within the
-seller's hours and daily cap, after the drafts due to publish. Its steps (core.relisting.models)
-are each written as they end, and each is safe to run again: a restart goes on from the step
-written last, and what a step may have done before a kill is read back from the wardrobe.
-
-- copy: the draft is saved as a Vinted draft at the new price (the upload page, as publishing
-  does); the wardrobe as it stood just before is kept, and the copy's id as soon as it is named.
-  After a kill with no id, the copy is looked for on the wardrobe before it is sent again.
-- delete: the old listing is still live (else it sold or was removed meanwhile: the copy is
-  deleted and the relist ends "gone"); "deleting" is written before the delete is sent.
-- complete: the copy is published; a copy completed before a kill is found on the wardrobe.
+A queued relist is claimed under the account's one lock, within the seller's hours and daily
+cap, after the drafts due. Each step (core.relisting.models) is written as it ends and is safe
+to run again: a restart goes on from the last one, reading back from the wardrobe what a killed
+run did. copy: saved as a Vinted draft at the new price (known wardrobe and copy id kept; after
+a kill with no id the copy is looked for first). delete: the old listing must still be live
+(else it sold: the copy goes, the relist ends "gone"); "deleting" is written before the delete
+is sent. complete: the copy is published; one completed before a kill is found on the wardrobe.
 """
 
 from __future__ import annotations
